@@ -1,0 +1,1 @@
+"""aftershock: find out what falls when your cloud shakes."""

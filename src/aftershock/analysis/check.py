@@ -1,0 +1,180 @@
+"""The static check: SPOFs, cut sets, dependencies, concentration and findings of one model."""
+
+from __future__ import annotations
+
+from aftershock.analysis.cutsets import cut_sets
+from aftershock.analysis.dependencies import depends_on, hidden, reach
+from aftershock.analysis.findings import FindingBuilder, by_rank
+from aftershock.analysis.results import (
+    Answer,
+    CheckResult,
+    ConcentrationRow,
+    RegionLoss,
+    ServiceReport,
+)
+from aftershock.analysis.single import single_failures
+from aftershock.catalog.load import Catalog, load_catalog
+from aftershock.graph.core import Graph, NodeKind
+from aftershock.graph.scc import component_cycles
+from aftershock.model.duration import format_duration as fmt
+
+US_EAST_1 = "aws/us-east-1"
+
+
+def check(graph: Graph, *, order: int = 2, catalog: Catalog | None = None) -> CheckResult:
+    """Return everything the static check finds in ``graph``.
+
+    ``order`` bounds the size of the minimal cut sets reported (1: SPOFs only).
+    Raises ValueError when ``order`` is below 1.
+    """
+    if order < 1:
+        raise ValueError(f"order must be at least 1 (not {order})")
+    catalog = catalog or load_catalog()
+    model = graph.model
+    names = graph.names
+    bnodes = {b: graph.business_node(b) for b in graph.business}
+    singles = single_failures(graph, bnodes.values())
+    explicit = single_failures(graph, bnodes.values(), ignore_hidden=True)
+    families = cut_sets(graph, order, bnodes.values()) if order > 1 else {}
+    reports: dict[str, ServiceReport] = {}
+    cones: dict[str, set[str]] = {}
+    for b, node in bnodes.items():
+        spec = model.business_services[b]
+        full = reach(graph, node)
+        seen = reach(graph, node, explicit_only=True)
+        cones[b] = {names[v] for v in full if graph.kind[v] == NodeKind.COMPONENT}
+        down = singles.down[node]
+        fam = families.get(node) or frozenset(frozenset((t,)) for t in down)
+        reports[b] = ServiceReport(
+            name=b,
+            spofs=sorted(names[t] for t in down),
+            degraded_by=sorted(names[t] for t in singles.degraded[node] - down),
+            cut_sets=sorted(sorted(names[t] for t in s) for s in fam),
+            depends_on=depends_on(graph, full),
+            hidden=hidden(graph, full, seen),
+            hidden_spofs=sorted(names[t] for t in down - explicit.down[node]),
+            cost_per_hour=spec.cost_per_hour,
+            rto_s=spec.rto,
+            rpo_s=spec.rpo,
+            impact_tolerance_s=spec.impact_tolerance,
+        )
+    for rep in reports.values():
+        rep.cut_sets.sort(key=lambda s: (len(s), s))
+    findings = FindingBuilder(graph, catalog, cones)
+    for b, rep in reports.items():
+        findings.spofs(b, rep.spofs, rep.hidden_spofs)
+        findings.objectives(b)
+    findings.components()
+    cycles = component_cycles(graph)
+    findings.cycles(cycles)
+    concentration = _concentration(graph, singles.down, singles.degraded, bnodes)
+    losses = _region_loss(graph, concentration)
+    return CheckResult(
+        model=model.name,
+        order=order,
+        business_services=reports,
+        concentration=concentration,
+        findings=findings.sorted(),
+        cycles=cycles,
+        region_loss=losses,
+        answers=_answers(graph, reports, losses),
+        stats={
+            "components": len(model.components),
+            "business_services": len(bnodes),
+            "nodes": graph.size,
+            "edges": len(graph.inputs),
+            "targets": sum(1 for k in graph.kind.tolist() if k < NodeKind.GATE),
+        },
+    )
+
+
+def _concentration(
+    graph: Graph,
+    down: dict[int, frozenset[int]],
+    degraded: dict[int, frozenset[int]],
+    bnodes: dict[str, int],
+) -> list[ConcentrationRow]:
+    model = graph.model
+    hit_down: dict[int, list[str]] = {}
+    hit_degraded: dict[int, list[str]] = {}
+    for b, node in bnodes.items():
+        for t in down[node]:
+            hit_down.setdefault(t, []).append(b)
+        for t in degraded[node] - down[node]:
+            hit_degraded.setdefault(t, []).append(b)
+    rows = []
+    for t in set(hit_down) | set(hit_degraded):
+        d = sorted(hit_down.get(t, []))
+        g = sorted(hit_degraded.get(t, []))
+        cost = sum(model.business_services[s].cost_per_hour for s in d) + sum(
+            model.business_services[s].cost_per_hour * model.business_services[s].degraded_cost
+            for s in g
+        )
+        kind = NodeKind(int(graph.kind[t])).name.lower()
+        rows.append(ConcentrationRow(graph.names[t], kind, d, g, cost))
+    rows.sort(key=lambda r: (-r.cost_per_hour, -len(r.down), -len(r.degraded), r.target))
+    return rows
+
+
+def _region_loss(graph: Graph, rows: list[ConcentrationRow]) -> list[RegionLoss]:
+    by_target = {r.target: r for r in rows}
+    losses = []
+    for node in graph.targets():
+        if graph.kind[node] != NodeKind.REGION or graph.names[node].endswith("/global"):
+            continue
+        name = graph.names[node]
+        row = by_target.get(name)
+        d, g, cost = (row.down, row.degraded, row.cost_per_hour) if row else ([], [], 0.0)
+        losses.append(RegionLoss(name, d, g, cost * 24, cost * 72))
+    losses.sort(key=lambda r: (-r.cost_24h, r.region))
+    return losses
+
+
+def _answers(
+    graph: Graph, reports: dict[str, ServiceReport], losses: list[RegionLoss]
+) -> list[Answer]:
+    model = graph.model
+    where: dict[str, str] = {}
+    spof: dict[str, str] = {}
+    east: dict[str, str] = {}
+    loss = next((r for r in losses if r.region == US_EAST_1), None)
+    for b, rep in reports.items():
+        hidden_regions = {h.target for h in rep.hidden if h.target in rep.depends_on.regions}
+        regions = [
+            r + (" (hidden)" if r in hidden_regions else "")
+            for r in rep.depends_on.regions
+            if not r.endswith("/global")
+        ]
+        zones = rep.depends_on.zones
+        where[b] = (
+            ("regions: " + ", ".join(regions) if regions else "no region")
+            + ("; zones: " + ", ".join(zones) if zones else "; zones: not stated")
+        )
+        if rep.spofs:
+            ordered = by_rank(graph, rep.spofs)
+            spof[b] = f"{len(ordered)} single points of failure: " + ", ".join(ordered)
+        else:
+            spof[b] = "none: no single failure takes it down"
+        spec = model.business_services[b]
+        if loss is None:
+            east[b] = f"unaffected: it does not depend on {US_EAST_1}"
+        elif b in loss.down:
+            hours = f"{spec.cost_per_hour * 24:,.0f} at 24h, {spec.cost_per_hour * 72:,.0f} at 72h"
+            limits = [
+                f"{label} {fmt(v)}"
+                for label, v in (("RTO", spec.rto), ("impact tolerance", spec.impact_tolerance))
+                if v is not None and v < 24 * 3600
+            ]
+            east[b] = f"DOWN for the whole outage; cost {hours}" + (
+                f"; breaches {' and '.join(limits)}" if limits else ""
+            )
+        elif b in loss.degraded:
+            per = spec.cost_per_hour * spec.degraded_cost
+            east[b] = f"DEGRADED for the whole outage; cost {per * 24:,.0f} at 24h"
+        else:
+            east[b] = "stays up (after failovers complete)"
+    return [
+        Answer("Which regions and zones does it run in?", where),
+        Answer("What is its single point of failure?", spof),
+        Answer(f"What if {US_EAST_1} is gone for 24 to 72 hours?", east),
+    ]

@@ -1,0 +1,321 @@
+"""Findings a resilience review acts on, each with its severity, cost at risk and a fix."""
+
+from __future__ import annotations
+
+from aftershock.analysis.results import SEVERITIES, Finding
+from aftershock.catalog.load import Catalog
+from aftershock.graph.core import Graph, NodeKind, State
+from aftershock.graph.propagate import propagate
+from aftershock.model.duration import format_duration as fmt
+from aftershock.model.spec import Model
+
+_RANK = {
+    NodeKind.COMPONENT: 0,
+    NodeKind.VENDOR: 1,
+    NodeKind.ZONE: 2,
+    NodeKind.PLANE: 3,
+    NodeKind.SERVICE: 4,
+    NodeKind.REGION: 5,
+    NodeKind.PROVIDER: 6,
+}
+
+
+def by_rank(graph: Graph, targets: list[str]) -> list[str]:
+    """Return targets ordered for reading: components first, providers last."""
+    return sorted(targets, key=lambda t: (_RANK.get(graph.node_kind(graph.index[t]), 9), t))
+
+
+def _listing(names: list[str], limit: int = 4) -> str:
+    shown = ", ".join(names[:limit])
+    return shown + (f" and {len(names) - limit} more" if len(names) > limit else "")
+
+
+def top_targets(targets: list[str]) -> list[str]:
+    """Return the targets not inside another listed one (aws/us-east-1 covers its services),
+    broadest first."""
+    listed = set(targets)
+    tops = [
+        t
+        for t in targets
+        if not any(t.startswith(other + "/") for other in listed if other != t)
+    ]
+    return sorted(tops, key=lambda t: (t.count("/"), t))
+
+
+class FindingBuilder:
+    """Collects findings over one model's check."""
+
+    def __init__(self, graph: Graph, catalog: Catalog, cones: dict[str, set[str]]) -> None:
+        self.graph = graph
+        self.model: Model = graph.model
+        self.catalog = catalog
+        self.cones = cones  # business service -> components it reaches
+        self.items: list[Finding] = []
+
+    def users_of(self, component: str) -> list[str]:
+        """Return the business services whose dependencies include ``component``."""
+        return [b for b, comps in self.cones.items() if component in comps]
+
+    def cost(self, services: list[str]) -> float:
+        return sum(self.model.business_services[s].cost_per_hour for s in services)
+
+    def add(
+        self,
+        kind: str,
+        severity: str,
+        message: str,
+        targets: list[str],
+        services: list[str],
+        fix: str,
+    ) -> None:
+        assert severity in SEVERITIES
+        self.items.append(
+            Finding(
+                kind=kind,
+                severity=severity,  # type: ignore[arg-type]
+                message=message,
+                targets=targets,
+                services=sorted(services),
+                cost_at_risk=self.cost(services),
+                fix=fix,
+            )
+        )
+
+    def sorted(self) -> list[Finding]:
+        """Return the findings, most severe and most costly first."""
+        return sorted(
+            self.items,
+            key=lambda f: (SEVERITIES.index(f.severity), -f.cost_at_risk, f.kind, f.message),
+        )
+
+    # -- per business service ----------------------------------------------------------
+    def spofs(self, service: str, spofs: list[str], hidden: list[str]) -> None:
+        if not spofs:
+            return
+        graph = self.graph
+        ordered = by_rank(graph, spofs)
+        only_providers = all(graph.node_kind(graph.index[t]) is NodeKind.PROVIDER for t in spofs)
+        self.add(
+            "spof",
+            "medium" if only_providers else "high",
+            f"{service} goes DOWN if any one of {len(spofs)} targets fails: {_listing(ordered)}",
+            ordered,
+            [service],
+            "add redundancy at the lowest-ranked target (a second zone, region or replica), "
+            "or make the dependency soft with a fallback",
+        )
+        if hidden:
+            roots = top_targets(hidden)
+            chain = propagate(graph, [graph.index[roots[0]]]).chain(graph.business_node(service))
+            path = " -> ".join(
+                graph.names[v].removeprefix("bs:") for v in chain if graph.kind[v] != NodeKind.GATE
+            )
+            self.add(
+                "hidden-spof",
+                "critical",
+                f"{service} goes DOWN with {_listing(roots)} through dependencies its model "
+                f"never names: {path}",
+                sorted(hidden),
+                [service],
+                "follow the path: use regional endpoints (e.g. regional STS), data-plane "
+                "failover instead of control-plane actions, or a replica outside the home region",
+            )
+
+    def objectives(self, service: str) -> None:
+        spec = self.model.business_services[service]
+        missing = [
+            name
+            for name, value in (
+                ("rto", spec.rto),
+                ("rpo", spec.rpo),
+                ("impact_tolerance", spec.impact_tolerance),
+            )
+            if value is None
+        ]
+        if spec.cost_per_hour == 0:
+            missing.append("cost_per_hour")
+        if missing:
+            self.add(
+                "objectives-missing",
+                "low",
+                f"{service} has no {', '.join(missing)}: outages cannot be priced or judged",
+                [],
+                [service],
+                "set them; a regulated firm must state an impact tolerance per important service",
+            )
+
+    # -- per component -------------------------------------------------------------------
+    def components(self) -> None:
+        for name, comp in self.model.components.items():
+            users = self.users_of(name)
+            for deploy in comp.deploy:
+                self._placement(name, comp.uses, comp.kind, deploy.on, deploy, users)
+            if comp.strategy == "active-passive" and comp.failover is not None:
+                self._failover(name, users)
+            self._replication(name, users)
+            self._vendor(name, users)
+
+    def _placement(self, name, uses, kind, on, deploy, users) -> None:  # type: ignore[no-untyped-def]
+        provider, _, region = on.partition("/")
+        if region == "global" or kind == "external":
+            return
+        spec = self.catalog.service(provider, uses.partition("/")[2]) if uses else None
+        zonal = spec is None or spec.scope == "zonal"
+        zones = deploy.zones
+        count = len(zones) if isinstance(zones, list) else zones
+        if count is None and zonal:
+            what = f"{uses} is zonal" if spec is not None else "it runs on your own instances"
+            self.add(
+                "zones-unknown",
+                "medium",
+                f"{name} is deployed in {on} without zones ({what}): the check cannot tell "
+                "whether losing one zone takes it down",
+                [name, on],
+                users,
+                "give zones (a count or zone ids such as use1-az1), or min_healthy",
+            )
+        elif count == 1:
+            self.add(
+                "single-zone",
+                "high",
+                f"{name} runs in one zone of {on}: that zone is a single point of failure",
+                [name, on],
+                users,
+                "spread it over at least two zones",
+            )
+        elif count is not None and deploy.min_healthy >= count:
+            self.add(
+                "no-spare-zone",
+                "medium",
+                f"{name} needs all {count} of its zones in {on} (min_healthy "
+                f"{deploy.min_healthy}): losing any zone takes it down",
+                [name, on],
+                users,
+                "add a zone or lower min_healthy",
+            )
+
+    def _failover(self, name: str, users: list[str]) -> None:
+        comp = self.model.components[name]
+        assert comp.failover is not None
+        failover = comp.failover
+        graph = self.graph
+        needs = list(failover.uses)
+        for deploy in comp.deploy[1:]:
+            provider, _, region = deploy.on.partition("/")
+            compute = self.catalog.providers[provider].compute
+            if failover.needs_new_capacity and compute and region != "global":
+                needs.append(f"{provider}/{region}/{compute}/control")
+        window = failover.detect + failover.switch + failover.dns_ttl
+        primary = comp.deploy[0].on
+        primary_node = graph.index.get(primary)
+        if primary_node is not None and needs:
+            states = propagate(graph, [primary_node]).states
+            blocked = [t for t in needs if t in graph.index and states[graph.index[t]]]
+            if blocked:
+                self.add(
+                    "failover-blocked",
+                    "critical",
+                    f"{name} fails over away from {primary}, but the failover needs "
+                    f"{_listing(blocked)}, which fails with {primary} itself",
+                    [name, primary, *blocked],
+                    users,
+                    "fail over through the data plane (health-checked DNS records, Route 53 ARC "
+                    "routing controls) and keep standby capacity running",
+                )
+            planes = [t for t in needs if t.endswith("/control") and t not in blocked]
+            if planes:
+                self.add(
+                    "failover-control-plane",
+                    "medium",
+                    f"{name}'s failover relies on control planes ({_listing(planes)}): in a "
+                    "large event launches and changes are throttled (October 2025)",
+                    [name, *planes],
+                    users,
+                    "pre-provision standby capacity; avoid control-plane actions on the "
+                    "recovery path",
+                )
+        for service in users:
+            rto = self.model.business_services[service].rto
+            if rto is not None and window > rto:
+                self.add(
+                    "failover-window",
+                    "high",
+                    f"{name}'s failover takes {fmt(window)} (detect + switch + DNS TTL), "
+                    f"over the RTO of {service} ({fmt(rto)})",
+                    [name],
+                    [service],
+                    "shorten detection or switching, or run active-active",
+                )
+
+    def _replication(self, name: str, users: list[str]) -> None:
+        comp = self.model.components[name]
+        if comp.kind not in ("datastore", "storage"):
+            return
+        with_rpo = [s for s in users if self.model.business_services[s].rpo is not None]
+        if comp.replicas:
+            lag = comp.replication.lag if comp.replication else 0.0
+            mode = comp.replication.mode if comp.replication else "async"
+            for service in with_rpo:
+                rpo = self.model.business_services[service].rpo
+                assert rpo is not None
+                if mode == "async" and lag > rpo:
+                    self.add(
+                        "rpo",
+                        "high",
+                        f"{name} replicates with {fmt(lag)} lag, over the RPO of {service} "
+                        f"({fmt(rpo)}): losing its primary loses more writes than allowed",
+                        [name],
+                        [service],
+                        "replicate synchronously or reduce the lag",
+                    )
+        elif with_rpo and len({d.on for d in comp.deploy}) == 1 and comp.deploy:
+            region = comp.deploy[0].on
+            self.add(
+                "rpo-single-region",
+                "medium",
+                f"{name} keeps its only copy in {region}: losing the region loses writes back "
+                f"to the last backup, which the model does not state (RPO of "
+                f"{', '.join(with_rpo)})",
+                [name, region],
+                with_rpo,
+                "add a replica in another region (replicas:) or cross-region backups",
+            )
+
+    def _vendor(self, name: str, users: list[str]) -> None:
+        comp = self.model.components[name]
+        if comp.vendor is None:
+            return
+        known = self.catalog.vendors.get(comp.vendor)
+        if known is None:
+            self.add(
+                "vendor-not-in-catalog",
+                "low",
+                f"vendor {comp.vendor!r} of {name} is not in the catalog"
+                + ("" if comp.runs_on else "; nothing is known of where it runs"),
+                [comp.vendor],
+                users,
+                "add runs_on with what the vendor discloses of its placement",
+            )
+        elif not comp.runs_on and known.placement == "unknown":
+            self.add(
+                "vendor-placement-unknown",
+                "medium",
+                f"nothing public says where {known.name} runs; {name} may share its fate with "
+                "a region you rely on",
+                [comp.vendor],
+                users,
+                "ask the vendor (regions, zones, SPOF, us-east-1 loss) and record runs_on",
+            )
+
+    def cycles(self, cycles: list[list[str]]) -> None:
+        for cycle in cycles:
+            users = sorted({u for c in cycle for u in self.users_of(c)})
+            self.add(
+                "cycle",
+                "medium",
+                f"dependency cycle {' -> '.join([*cycle, cycle[0]])}: each needs the other to "
+                "start, which can deadlock a cold restart (Facebook, 2021)",
+                cycle,
+                users,
+                "make one edge soft, or document a start order that breaks the cycle",
+            )

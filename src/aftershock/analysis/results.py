@@ -1,0 +1,147 @@
+"""Plain result objects of the static check; reporters render them, nothing here prints."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+Severity = Literal["critical", "high", "medium", "low", "info"]
+SEVERITIES: tuple[Severity, ...] = ("critical", "high", "medium", "low", "info")
+
+
+@dataclass(frozen=True)
+class HiddenDependency:
+    """A target the service depends on that its model never names, and the path that explains it."""
+
+    target: str
+    path: list[str]
+
+
+@dataclass(frozen=True)
+class DependsOn:
+    """Everything a business service reaches, by kind (sorted names)."""
+
+    providers: list[str]
+    regions: list[str]
+    zones: list[str]
+    vendors: list[str]
+    services: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ServiceReport:
+    """What can take one business service down."""
+
+    name: str
+    spofs: list[str]
+    degraded_by: list[str]
+    cut_sets: list[list[str]]
+    depends_on: DependsOn
+    hidden: list[HiddenDependency]
+    hidden_spofs: list[str]
+    cost_per_hour: float
+    rto_s: float | None
+    rpo_s: float | None
+    impact_tolerance_s: float | None
+
+
+@dataclass(frozen=True)
+class ConcentrationRow:
+    """One failure target and the business services it would take down or degrade."""
+
+    target: str
+    kind: str
+    down: list[str]
+    degraded: list[str]
+    cost_per_hour: float
+
+
+@dataclass(frozen=True)
+class Finding:
+    """Something a resilience review should act on."""
+
+    kind: str
+    severity: Severity
+    message: str
+    targets: list[str]
+    services: list[str] = field(default_factory=list)
+    cost_at_risk: float = 0.0
+    fix: str | None = None
+
+
+@dataclass(frozen=True)
+class RegionLoss:
+    """The effect of losing one region for a sustained period."""
+
+    region: str
+    down: list[str]
+    degraded: list[str]
+    cost_24h: float
+    cost_72h: float
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One vendor-questionnaire question, answered per business service."""
+
+    question: str
+    answers: dict[str, str]
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """Everything ``aftershock check`` found in one model."""
+
+    model: str
+    order: int
+    business_services: dict[str, ServiceReport]
+    concentration: list[ConcentrationRow]
+    findings: list[Finding]
+    cycles: list[list[str]]
+    region_loss: list[RegionLoss]
+    answers: list[Answer]
+    stats: dict[str, int]
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the result as JSON-ready plain data (the documented ``--format json`` shape)."""
+        services = {}
+        for name, rep in self.business_services.items():
+            data = asdict(rep)
+            data.pop("name")
+            services[name] = data
+        return {
+            "model": self.model,
+            "order": self.order,
+            "business_services": services,
+            "concentration": [asdict(r) for r in self.concentration],
+            "findings": [asdict(f) for f in self.findings],
+            "cycles": self.cycles,
+            "region_loss": [asdict(r) for r in self.region_loss],
+            "answers": [asdict(a) for a in self.answers],
+            "stats": self.stats,
+        }
+
+
+@dataclass(frozen=True)
+class ExplainedService:
+    """How one business service fares when a target fails, and the chain that explains it."""
+
+    service: str
+    state: Literal["up", "degraded", "down"]
+    chain: list[str]
+    reached: bool
+
+
+@dataclass(frozen=True)
+class ExplainResult:
+    """What failing one target does to every business service."""
+
+    model: str
+    target: str
+    in_model: bool
+    services: list[ExplainedService]
+    components: dict[str, str]
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return JSON-ready plain data."""
+        return asdict(self)

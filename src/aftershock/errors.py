@@ -1,0 +1,81 @@
+"""Every error aftershock raises on purpose.
+
+AftershockError
+ ├── InputError                 bad input: the user can fix it (exit code 2)
+ │    ├── ModelFileError        the file cannot be read (missing, binary, empty)
+ │    ├── ModelSyntaxError      not valid YAML, or an alias expansion too large
+ │    ├── ModelValidationError  valid YAML, but not a valid model (fields, values, references)
+ │    └── TargetError           a failure target named on the command line does not exist
+ └── CatalogError               the shipped catalog is inconsistent (a bug in aftershock's data)
+
+An InputError carries the file, the line (where there is one), the bad value and a hint, so the
+message a user reads names what is wrong and what to do about it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+class AftershockError(Exception):
+    """Root of aftershock's own errors."""
+
+
+@dataclass
+class Problem:
+    """One thing wrong with an input, located as precisely as the input allows."""
+
+    message: str
+    file: str | None = None
+    line: int | None = None
+    column: int | None = None
+    value: object = None
+    hint: str | None = None
+    path: tuple[str | int, ...] = field(default_factory=tuple)
+
+    def location(self) -> str:
+        """Return ``file:line:column`` (as much of it as is known)."""
+        parts = [self.file or "<input>"]
+        if self.line is not None:
+            parts.append(str(self.line))
+            if self.column is not None:
+                parts.append(str(self.column))
+        return ":".join(parts)
+
+    def render(self) -> str:
+        """Return the problem as one or two lines of plain text."""
+        where = ".".join(str(p) for p in self.path)
+        text = f"{self.location()}: {self.message}"
+        if where:
+            text += f" (at {where})"
+        if self.hint:
+            text += f"\n  hint: {self.hint}"
+        return text
+
+
+class InputError(AftershockError):
+    """Input the user can fix; carries one or more located problems."""
+
+    def __init__(self, problems: list[Problem] | Problem) -> None:
+        self.problems = problems if isinstance(problems, list) else [problems]
+        super().__init__("\n".join(p.render() for p in self.problems))
+
+
+class ModelFileError(InputError):
+    """The model file cannot be read: missing, a directory, binary, empty."""
+
+
+class ModelSyntaxError(InputError):
+    """The file is not valid YAML, or expands beyond the allowed size."""
+
+
+class ModelValidationError(InputError):
+    """The YAML is fine but is not a valid aftershock model."""
+
+
+class TargetError(InputError):
+    """A failure target given on the command line does not exist in the model."""
+
+
+class CatalogError(AftershockError):
+    """The shipped catalog data is inconsistent; a bug in aftershock, not in the user's input."""

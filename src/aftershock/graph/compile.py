@@ -1,0 +1,290 @@
+"""Compile a validated Model and the catalog into a Graph (see graph/core.py for semantics)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from aftershock.catalog.load import Catalog, load_catalog
+from aftershock.catalog.spec import Service
+from aftershock.graph.core import EdgeKind, Graph, NodeKind, freeze
+from aftershock.model.spec import Component, Deploy, Model
+from aftershock.model.targets import GLOBAL
+
+DEFAULT_PLANES = ("data", "dns")
+
+
+class _Builder:
+    """Accumulates nodes and edges; catalog targets are created on first use."""
+
+    def __init__(self, model: Model, catalog: Catalog) -> None:
+        self.model = model
+        self.catalog = catalog
+        self.names: list[str] = []
+        self.kinds: list[int] = []
+        self.ks: list[int | None] = []  # None: ALL (k = number of inputs)
+        self.edges: list[list[tuple[int, int, float, bool]]] = []
+        self.index: dict[str, int] = {}
+
+    # -- nodes and edges ---------------------------------------------------------------
+    def node(self, name: str, kind: NodeKind, k: int | None = None) -> int:
+        nid = len(self.names)
+        self.names.append(name)
+        self.kinds.append(int(kind))
+        self.ks.append(k)
+        self.edges.append([])
+        if kind is not NodeKind.GATE:
+            self.index[name] = nid
+        return nid
+
+    def edge(
+        self,
+        node: int,
+        source: int,
+        kind: EdgeKind = EdgeKind.HARD,
+        delay: float = 0.0,
+        hidden: bool = False,
+    ) -> None:
+        self.edges[node].append((source, int(kind), delay, hidden))
+
+    def gate(self, name: str, parts: list[int], k: int | None = None) -> int:
+        """Return one node standing for ``parts``: the part itself when there is one."""
+        if len(parts) == 1 and (k is None or k == 1):
+            return parts[0]
+        gid = self.node(name, NodeKind.GATE, k)
+        for part in parts:
+            self.edge(gid, part)
+        return gid
+
+    # -- catalog targets ---------------------------------------------------------------
+    def provider(self, p: str) -> int:
+        if p in self.index:
+            return self.index[p]
+        return self.node(p, NodeKind.PROVIDER)
+
+    def region(self, p: str, r: str) -> int:
+        name = f"{p}/{r}"
+        if name in self.index:
+            return self.index[name]
+        nid = self.node(name, NodeKind.REGION)
+        self.edge(nid, self.provider(p))
+        return nid
+
+    def zone(self, p: str, r: str, z: str) -> int:
+        name = f"{p}/{r}/{z}"
+        if name in self.index:
+            return self.index[name]
+        nid = self.node(name, NodeKind.ZONE)
+        self.edge(nid, self.region(p, r))
+        return nid
+
+    def service(self, p: str, r: str, s: str) -> int:
+        name = f"{p}/{r}/{s}"
+        if name in self.index:
+            return self.index[name]
+        nid = self.node(name, NodeKind.SERVICE)
+        self.edge(nid, self.region(p, r))
+        return nid
+
+    def _spec(self, p: str, s: str) -> Service:
+        spec = self.catalog.service(p, s)
+        assert spec is not None, f"{p}/{s} validated against the catalog"
+        return spec
+
+    def plane(self, p: str, r: str, s: str, plane: str) -> int:
+        name = f"{p}/{r}/{s}/{plane}"
+        if name in self.index:
+            return self.index[name]
+        spec = self._spec(p, s)
+        nid = self.node(name, NodeKind.PLANE)  # registered first: catalog cycles terminate
+        self.edge(nid, self.service(p, r, s))
+        info = spec.planes.get(plane)  # type: ignore[call-overload]
+        if r == GLOBAL and spec.scope != GLOBAL and spec.global_endpoint is not None:
+            info = spec.global_endpoint
+        home = info.home if info is not None else None
+        if home is not None and home != r:
+            self.edge(nid, self.region(p, home), hidden=True)
+        for dep in spec.depends_on:
+            if dep.plane != plane:
+                continue
+            dp, _, ds = dep.on.rpartition("/")
+            dp = dp or p
+            dspec = self._spec(dp, ds)
+            where = dep.region
+            if where == "same":
+                where = home if r == GLOBAL and home else r
+                if dp != p or (where == GLOBAL and dspec.scope != GLOBAL):
+                    where = GLOBAL if dspec.scope == GLOBAL or dspec.global_endpoint else where
+            if where == GLOBAL and dspec.scope != GLOBAL and dspec.global_endpoint is None:
+                continue  # no global instance to depend on; the catalog check forbids this
+            for dplane in dep.planes:
+                self.edge(nid, self.plane(dp, where, ds, dplane), hidden=True)
+        return nid
+
+    def target(self, path: str) -> int:
+        """Return the node of a validated failure-target path, creating it if needed."""
+        if path in self.index:
+            return self.index[path]
+        parts = path.split("/")
+        if len(parts) == 1:
+            return self.provider(path)
+        p, r = parts[0], parts[1]
+        if len(parts) == 2:
+            return self.region(p, r)
+        if len(parts) == 3:
+            if r != GLOBAL and parts[2] in self.catalog.zones(p, r):
+                return self.zone(p, r, parts[2])
+            return self.service(p, r, parts[2])
+        return self.plane(p, r, parts[2], parts[3])
+
+    # -- components ----------------------------------------------------------------------
+    def site(self, cname: str, comp: Component, deploy: Deploy) -> int:
+        """Return the node that is up while this deployment of the component is up."""
+        p, _, r = deploy.on.partition("/")
+        spec = self._used(comp)
+        parts: list[int] = []
+        if r == GLOBAL:
+            assert spec is not None
+            parts = [self.plane(p, GLOBAL, spec[1], pl) for pl in self._planes(comp, spec[0])]
+            return self.gate(f"{cname}@{deploy.on}", parts)
+        known = self.catalog.zones(p, r)
+        zones: list[str] = []
+        if isinstance(deploy.zones, list):
+            zones = deploy.zones
+        elif isinstance(deploy.zones, int):
+            zones = known[: deploy.zones]
+        elif spec is not None and spec[0].scope != "zonal":
+            zones = known
+        if zones:
+            zone_nodes = [self.zone(p, r, z) for z in zones]
+            parts.append(self.gate(f"{cname}@{deploy.on}#zones", zone_nodes, deploy.min_healthy))
+        else:
+            parts.append(self.region(p, r))
+        if spec is not None:
+            parts += [self.plane(p, r, spec[1], pl) for pl in self._planes(comp, spec[0])]
+        else:
+            compute = self.catalog.providers[p].compute
+            if compute is not None and comp.kind != "external":
+                parts.append(self.plane(p, r, compute, "data"))
+        return self.gate(f"{cname}@{deploy.on}", parts)
+
+    def _used(self, comp: Component) -> tuple[Service, str] | None:
+        if comp.uses is None:
+            return None
+        p, _, s = comp.uses.partition("/")
+        return self._spec(p, s), s
+
+    @staticmethod
+    def _planes(comp: Component, spec: Service) -> list[str]:
+        wanted = comp.planes or DEFAULT_PLANES
+        return [pl for pl in wanted if pl in spec.planes]
+
+    def placement(self, cname: str, comp: Component) -> int | None:
+        """Return the node that is up while some deployment (or replica) serves."""
+        sites = [self.site(cname, comp, d) for d in comp.deploy]
+        if comp.strategy == "active-passive" and comp.failover is not None:
+            failover = comp.failover
+            needs = [self.target(t) for t in failover.uses]
+            for i, deploy in enumerate(comp.deploy[1:], start=1):
+                reqs = list(needs)
+                p, _, r = deploy.on.partition("/")
+                compute = self.catalog.providers[p].compute
+                if failover.needs_new_capacity and compute is not None and r != GLOBAL:
+                    reqs.append(self.plane(p, r, compute, "control"))
+                if reqs:
+                    sites[i] = self.gate(f"{cname}@{deploy.on}+failover", [sites[i], *reqs])
+        for place in comp.replicas:
+            sites.append(self.site(cname, comp, Deploy(on=place)))
+        if not sites:
+            return None
+        return self.gate(f"{cname}#placement", sites, 1)
+
+    def component(self, cname: str, comp: Component) -> None:
+        nid = self.index[cname]
+        placed = self.placement(cname, comp)
+        if placed is not None:
+            self.edge(nid, placed)
+        if comp.vendor is not None:
+            vendor = self.index.get(comp.vendor)
+            if vendor is None:
+                vendor = self.node(comp.vendor, NodeKind.VENDOR)
+            self.edge(nid, vendor)
+            known = self.catalog.vendors.get(comp.vendor)
+            places, hidden = comp.runs_on, False
+            if not places and known is not None:
+                places, hidden = known.runs_on, True
+            if places:
+                where = self.gate(
+                    f"{cname}#runs_on", [self.target(pl) for pl in places], 1
+                )
+                self.edge(nid, where, hidden=hidden)
+        elif comp.runs_on:
+            self.edge(nid, self.gate(f"{cname}#runs_on", [self.target(pl) for pl in comp.runs_on], 1))
+        for dep in comp.depends_on:
+            source = self.index[dep.on]
+            if dep.soft:
+                self.edge(nid, source, EdgeKind.SOFT, dep.dns_ttl)
+            elif dep.fallback is not None:
+                holds = dep.fallback.holds
+                if holds is None:
+                    self.edge(nid, source, EdgeKind.SOFT, dep.dns_ttl)
+                else:
+                    self.edge(nid, source, EdgeKind.FALLBACK, holds)
+            else:
+                self.edge(nid, source, EdgeKind.HARD, dep.dns_ttl)
+
+    def build(self) -> Graph:
+        for cname in self.model.components:
+            self.node(cname, NodeKind.COMPONENT)
+        for cname, comp in self.model.components.items():
+            self.component(cname, comp)
+        for sname, svc in self.model.business_services.items():
+            bid = self.node("bs:" + sname, NodeKind.BUSINESS)
+            for entry in svc.entry:
+                self.edge(bid, self.index[entry])
+        return self._arrays()
+
+    def _arrays(self) -> Graph:
+        n = len(self.names)
+        counts = np.fromiter((len(e) for e in self.edges), dtype=np.int32, count=n)
+        indptr = np.zeros(n + 1, dtype=np.int32)
+        np.cumsum(counts, out=indptr[1:])
+        flat = [e for edges in self.edges for e in edges]
+        inputs = np.fromiter((e[0] for e in flat), dtype=np.int32, count=len(flat))
+        ekind = np.fromiter((e[1] for e in flat), dtype=np.int8, count=len(flat))
+        delay = np.fromiter((e[2] for e in flat), dtype=np.float64, count=len(flat))
+        hidden = np.fromiter((e[3] for e in flat), dtype=np.bool_, count=len(flat))
+        k = np.fromiter(
+            (c if kk is None else kk for c, kk in zip(counts.tolist(), self.ks, strict=True)),
+            dtype=np.int32,
+            count=n,
+        )
+        owner = np.repeat(np.arange(n, dtype=np.int32), counts)
+        order = np.argsort(inputs, kind="stable")
+        out_counts = np.bincount(inputs, minlength=n).astype(np.int32)
+        out_indptr = np.zeros(n + 1, dtype=np.int32)
+        np.cumsum(out_counts, out=out_indptr[1:])
+        outputs = owner[order].astype(np.int32)
+        out_edges = order.astype(np.int32)
+        kind = np.array(self.kinds, dtype=np.int8)
+        freeze(kind, k, indptr, inputs, ekind, delay, hidden, out_indptr, outputs, out_edges)
+        return Graph(
+            model=self.model,
+            names=tuple(self.names),
+            kind=kind,
+            k=k,
+            indptr=indptr,
+            inputs=inputs,
+            edge_kind=ekind,
+            edge_delay=delay,
+            edge_hidden=hidden,
+            out_indptr=out_indptr,
+            outputs=outputs,
+            out_edges=out_edges,
+            index=self.index,
+            business=tuple(self.model.business_services),
+        )
+
+
+def compile_model(model: Model, catalog: Catalog | None = None) -> Graph:
+    """Return the Graph of a validated model (catalog targets are created as they are used)."""
+    return _Builder(model, catalog or load_catalog()).build()

@@ -1,0 +1,114 @@
+"""The compiled graph: nodes, their gates and input edges, as integer ids and numpy arrays.
+
+Every node is a k-of-n gate over its inputs. With states ordered UP < DEGRADED < DOWN, a node's
+state is the k-th best of its (transformed) input states: ALL is n-of-n (any input down takes it
+down), ANY is 1-of-n (one input up keeps it up). A failure target is a node that can also be
+failed directly. Edges carry a kind: HARD passes the state through, SOFT turns DOWN into
+DEGRADED, FALLBACK is DEGRADED for ``delay`` seconds then DOWN (statically: DOWN, unless the
+fallback holds indefinitely, when it acts as SOFT).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import IntEnum
+
+import numpy as np
+import numpy.typing as npt
+
+from aftershock.model.spec import Model
+
+
+class State(IntEnum):
+    """A component's state; larger is worse."""
+
+    UP = 0
+    DEGRADED = 1
+    DOWN = 2
+
+
+class NodeKind(IntEnum):
+    """What a node stands for."""
+
+    PROVIDER = 0
+    REGION = 1
+    ZONE = 2
+    SERVICE = 3
+    PLANE = 4
+    COMPONENT = 5
+    VENDOR = 6
+    GATE = 7
+    BUSINESS = 8
+
+    @property
+    def is_target(self) -> bool:
+        """Whether nodes of this kind can be failed on their own."""
+        return self not in (NodeKind.GATE, NodeKind.BUSINESS)
+
+
+class EdgeKind(IntEnum):
+    """How an input's state reaches the node."""
+
+    HARD = 0
+    SOFT = 1
+    FALLBACK = 2
+
+
+IntArray = npt.NDArray[np.int32]
+
+
+@dataclass(frozen=True, eq=False)
+class Graph:
+    """A model compiled once into arrays; every analysis runs on it. Immutable.
+
+    Node ``i`` has inputs ``inputs[indptr[i]:indptr[i+1]]`` (what it depends on), with the
+    edge's kind, delay (fallback holds or DNS TTL, seconds) and whether the model text never
+    says it (``hidden``: a catalog-internal dependency, a global plane's home, a vendor's
+    placement taken from the catalog). It is up while at least ``k[i]`` inputs are up.
+    """
+
+    model: Model
+    names: tuple[str, ...]
+    kind: npt.NDArray[np.int8]
+    k: IntArray
+    indptr: IntArray
+    inputs: IntArray
+    edge_kind: npt.NDArray[np.int8]
+    edge_delay: npt.NDArray[np.float64]
+    edge_hidden: npt.NDArray[np.bool_]
+    out_indptr: IntArray
+    outputs: IntArray
+    out_edges: IntArray
+    """Reverse index: node ``i`` feeds ``outputs[out_indptr[i]:out_indptr[i+1]]`` through the
+    forward edges ``out_edges[...]`` (positions in ``inputs``)."""
+    index: dict[str, int]
+    """Name -> node id for failure targets, components and business services (``bs:NAME``)."""
+    business: tuple[str, ...]
+    """Business service names; node of service ``s`` is ``index['bs:' + s]``."""
+
+    @property
+    def size(self) -> int:
+        """Number of nodes."""
+        return len(self.names)
+
+    def node_kind(self, node: int) -> NodeKind:
+        """Return the kind of ``node``."""
+        return NodeKind(int(self.kind[node]))
+
+    def business_node(self, service: str) -> int:
+        """Return the node id of business service ``service``."""
+        return self.index["bs:" + service]
+
+    def input_ids(self, node: int) -> list[int]:
+        """Return the ids of the nodes ``node`` depends on."""
+        return [int(i) for i in self.inputs[self.indptr[node] : self.indptr[node + 1]]]
+
+    def targets(self) -> list[int]:
+        """Return the ids of every failure target in the graph."""
+        return [i for i in range(self.size) if self.kind[i] < NodeKind.GATE]
+
+
+def freeze(*arrays: npt.NDArray[np.generic]) -> None:
+    """Make arrays read-only, so a Graph stays immutable."""
+    for array in arrays:
+        array.flags.writeable = False

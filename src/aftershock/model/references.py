@@ -1,0 +1,209 @@
+"""Check what the schema cannot: names that must exist, places in the catalog, zone counts."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+
+from aftershock.catalog.load import Catalog
+from aftershock.errors import Problem
+from aftershock.model.spec import Component, Deploy, Model
+from aftershock.model.targets import GLOBAL, region_error, target_error, zone_error
+from aftershock.model.yamlsource import YamlSource
+
+Path = tuple[str | int, ...]
+
+
+class _Collector:
+    """Gathers problems with their lines."""
+
+    def __init__(self, source: YamlSource | None) -> None:
+        self.source = source
+        self.problems: list[Problem] = []
+
+    def add(self, path: Path, message: str, value: object = None, hint: str | None = None) -> None:
+        line, column = self.source.line_of(path) if self.source else (None, None)
+        file = self.source.file if self.source else None
+        self.problems.append(
+            Problem(message, file=file, line=line, column=column, value=value, hint=hint, path=path)
+        )
+
+
+def _guess(word: str, choices: Iterable[str]) -> str | None:
+    match = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f"did you mean {match[0]!r}?" if match else None
+
+
+def check_references(model: Model, catalog: Catalog, source: YamlSource | None) -> list[Problem]:
+    """Return every reference problem of ``model``; empty when it is consistent."""
+    out = _Collector(source)
+    names = model.components
+    for sname, service in model.business_services.items():
+        for i, entry in enumerate(service.entry):
+            if entry not in names:
+                out.add(
+                    ("business_services", sname, "entry", i),
+                    f"entry {entry!r} of business service {sname!r} is not a component",
+                    entry,
+                    _guess(entry, names) or "declare it under components:",
+                )
+    vendors = {c.vendor for c in model.components.values() if c.vendor}
+    for cname, comp in model.components.items():
+        base: Path = ("components", cname)
+        if cname in catalog.providers or cname in vendors:
+            what = "provider" if cname in catalog.providers else "vendor"
+            out.add(
+                base,
+                f"component name {cname!r} is also a {what} name, so failure target "
+                f"{cname!r} would be ambiguous",
+                cname,
+                f"rename the component, e.g. {cname}-api",
+            )
+        _check_uses(out, base, comp, catalog)
+        seen: set[str] = set()
+        for i, deploy in enumerate(comp.deploy):
+            if deploy.on in seen:
+                out.add((*base, "deploy", i), f"deploy lists {deploy.on!r} twice", deploy.on)
+            seen.add(deploy.on)
+            _check_deploy(out, (*base, "deploy", i), comp, deploy, catalog)
+        for i, dep in enumerate(comp.depends_on):
+            if dep.on not in names:
+                out.add(
+                    (*base, "depends_on", i),
+                    f"{cname!r} depends on {dep.on!r}, which is not a component",
+                    dep.on,
+                    _guess(dep.on, names) or f"declare {dep.on!r} under components:",
+                )
+        for field, places in (("replicas", comp.replicas), ("runs_on", comp.runs_on)):
+            for i, place in enumerate(places):
+                _check_place(out, (*base, field, i), place, catalog, provider_ok=field == "runs_on")
+        if comp.failover is not None:
+            targets = [*names, *vendors]
+            for i, target in enumerate(comp.failover.uses):
+                problem = target_error(target, catalog, targets)
+                if problem:
+                    out.add(
+                        (*base, "failover", "uses", i),
+                        problem,
+                        target,
+                        "name a failure target, e.g. aws/global/route53/control",
+                    )
+    return out.problems
+
+
+def _check_uses(out: _Collector, base: Path, comp: Component, catalog: Catalog) -> None:
+    if comp.uses is None:
+        return
+    provider, _, service = comp.uses.partition("/")
+    if not service or "/" in service:
+        out.add(
+            (*base, "uses"),
+            f"invalid uses {comp.uses!r}: write PROVIDER/SERVICE",
+            comp.uses,
+            "e.g. aws/dynamodb",
+        )
+        return
+    prov = catalog.providers.get(provider)
+    if prov is None:
+        out.add(
+            (*base, "uses"),
+            f"unknown provider {provider!r} in uses {comp.uses!r}",
+            comp.uses,
+            _guess(provider, catalog.providers) or f"known: {', '.join(sorted(catalog.providers))}",
+        )
+        return
+    if service not in prov.services:
+        out.add(
+            (*base, "uses"),
+            f"unknown {provider} service {service!r}",
+            comp.uses,
+            _guess(service, prov.services)
+            or f"known {provider} services: {', '.join(sorted(prov.services))}",
+        )
+
+
+def _check_place(
+    out: _Collector, path: Path, place: str, catalog: Catalog, *, provider_ok: bool
+) -> None:
+    provider, _, region = place.partition("/")
+    if not region and provider_ok and provider in catalog.providers:
+        return
+    if not region or "/" in region:
+        out.add(path, f"invalid place {place!r}: write PROVIDER/REGION", place, "e.g. aws/us-west-2")
+        return
+    problem = region_error(provider, region, catalog, allow_global=False)
+    if problem:
+        out.add(path, problem, place)
+
+
+def _check_deploy(
+    out: _Collector, path: Path, comp: Component, deploy: Deploy, catalog: Catalog
+) -> None:
+    provider, _, region = deploy.on.partition("/")
+    if not region or "/" in region:
+        out.add(
+            (*path, "on"),
+            f"invalid deploy target {deploy.on!r}: write PROVIDER/REGION or PROVIDER/global",
+            deploy.on,
+            "e.g. aws/us-east-1",
+        )
+        return
+    problem = region_error(provider, region, catalog, allow_global=True)
+    if problem:
+        out.add((*path, "on"), problem, deploy.on)
+        return
+    uses_provider = comp.uses.partition("/")[0] if comp.uses else None
+    if uses_provider and uses_provider in catalog.providers and uses_provider != provider:
+        out.add(
+            (*path, "on"),
+            f"deploy on {deploy.on!r} but uses {comp.uses!r} is a {uses_provider} service",
+            deploy.on,
+        )
+        return
+    if region == GLOBAL:
+        svc = catalog.service(provider, comp.uses.partition("/")[2]) if comp.uses else None
+        if svc is None or (svc.scope != GLOBAL and svc.global_endpoint is None):
+            out.add(
+                (*path, "on"),
+                f"{deploy.on!r} places a component on a global service, but "
+                + (f"{comp.uses!r} has no global endpoint" if comp.uses else "it has no `uses`"),
+                deploy.on,
+                "add `uses:` naming a global catalog service (e.g. aws/sts), or deploy on a region",
+            )
+        if deploy.zones is not None:
+            out.add((*path, "zones"), "a global deployment has no zones", deploy.zones)
+        return
+    known = catalog.zones(provider, region)
+    zones = deploy.zones
+    if isinstance(zones, list):
+        for i, zone in enumerate(zones):
+            problem = zone_error(provider, region, zone, catalog)
+            if problem:
+                out.add((*path, "zones", i), problem, zone)
+        count: int | None = len(zones)
+    elif isinstance(zones, int):
+        count = zones
+        if not known:
+            out.add(
+                (*path, "zones"),
+                f"the catalog lists no zone ids for {deploy.on}, so zones: {zones} cannot be placed",
+                zones,
+                "omit zones (unknown) or report the region's zone ids to aftershock",
+            )
+        elif zones > len(known):
+            out.add(
+                (*path, "zones"),
+                f"{deploy.on} has {len(known)} zones, not {zones}",
+                zones,
+                f"use at most {len(known)} ({', '.join(known)})",
+            )
+    else:
+        svc = catalog.service(provider, comp.uses.partition("/")[2]) if comp.uses else None
+        count = len(known) if svc is not None and svc.scope != "zonal" and known else None
+    if count is not None and deploy.min_healthy > count:
+        out.add(
+            (*path, "min_healthy"),
+            f"min_healthy {deploy.min_healthy} is impossible with {count} zone(s)",
+            deploy.min_healthy,
+            f"set min_healthy to at most {count}, or deploy in more zones",
+        )

@@ -1,0 +1,80 @@
+"""Failure-target paths: ``aws``, ``aws/us-east-1``, ``aws/us-east-1/use1-az1``,
+``aws/us-east-1/dynamodb``, ``aws/us-east-1/dynamodb/dns``, ``aws/global/iam/control``, a
+component name or a vendor name. This module checks a path against the catalog."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+
+from aftershock.catalog.load import Catalog
+
+GLOBAL = "global"
+
+
+def _guess(word: str, choices: Iterable[str]) -> str:
+    match = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f"; did you mean {match[0]!r}?" if match else ""
+
+
+def region_error(provider: str, region: str, catalog: Catalog, *, allow_global: bool) -> str | None:
+    """Return why ``provider/region`` is not a place to deploy, or None when it is."""
+    prov = catalog.providers.get(provider)
+    if prov is None:
+        return f"unknown provider {provider!r}{_guess(provider, catalog.providers)}" + (
+            f" (known: {', '.join(sorted(catalog.providers))})"
+        )
+    if region == GLOBAL:
+        return None if allow_global else f"{provider}/global is not a region"
+    if region in prov.regions:
+        return None
+    elsewhere = [p for p, other in catalog.providers.items() if region in other.regions]
+    if elsewhere:
+        return f"{region!r} is a region of {elsewhere[0]}, not {provider}"
+    return f"unknown {provider} region {region!r}{_guess(region, prov.regions)}"
+
+
+def zone_error(provider: str, region: str, zone: str, catalog: Catalog) -> str | None:
+    """Return why ``zone`` is not a zone of the region, or None when it is."""
+    zones = catalog.zones(provider, region)
+    if zone in zones:
+        return None
+    where = catalog.zone_region.get(zone)
+    if where is not None:
+        return f"zone {zone!r} is in {where[0]}/{where[1]}, not {provider}/{region}"
+    known = ", ".join(zones) if zones else "none listed in the catalog"
+    return f"unknown zone {zone!r} in {provider}/{region}{_guess(zone, zones)} (zones: {known})"
+
+
+def target_error(path: str, catalog: Catalog, names: Iterable[str] = ()) -> str | None:
+    """Return why ``path`` is not a failure target, or None when it is.
+
+    ``names`` are the model's own targets: component and vendor names.
+    """
+    names = list(names)
+    if "/" not in path:
+        if path in catalog.providers or path in names:
+            return None
+        return f"unknown failure target {path!r}" + _guess(path, [*catalog.providers, *names])
+    parts = path.split("/")
+    provider, region = parts[0], parts[1]
+    problem = region_error(provider, region, catalog, allow_global=True)
+    if problem or len(parts) == 2:
+        return problem
+    prov = catalog.providers[provider]
+    if len(parts) > 4:
+        return f"failure target {path!r} has too many parts (at most PROVIDER/REGION/SERVICE/PLANE)"
+    third = parts[2]
+    if region != GLOBAL and len(parts) == 3 and third in catalog.zones(provider, region):
+        return None
+    svc = prov.services.get(third)
+    if svc is None:
+        zones = catalog.zones(provider, region) if region != GLOBAL else []
+        return f"unknown zone or service {third!r} in {provider}/{region}" + _guess(
+            third, [*zones, *prov.services]
+        )
+    if region == GLOBAL and svc.scope != GLOBAL and svc.global_endpoint is None:
+        return f"{provider}/{third} has no global endpoint; name a region: {provider}/REGION/{third}"
+    if len(parts) == 4 and parts[3] not in svc.planes:
+        return f"{provider}/{third} has no plane {parts[3]!r} (planes: {', '.join(svc.planes)})"
+    return None
