@@ -1,1 +1,88 @@
-"""aftershock: find out what falls when your cloud shakes."""
+"""aftershock: find out what falls when your cloud shakes.
+
+The pipeline as library calls::
+
+    import aftershock
+    model = aftershock.load_model("stack.yaml")     # InputError with file:line on bad input
+    graph = aftershock.compile_model(model)         # built once, immutable
+    result = aftershock.check(graph, order=2)       # plain result objects
+    print(aftershock.render_json(result.to_dict()))
+"""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+from aftershock.analysis.check import check
+from aftershock.analysis.cutsets import cut_sets
+from aftershock.analysis.dependencies import explain
+from aftershock.analysis.policy import parse_policies, violations
+from aftershock.analysis.results import CheckResult, ExplainResult, Finding, ServiceReport
+from aftershock.analysis.single import SingleFailures, single_failures
+from aftershock.catalog.load import Catalog, load_catalog
+from aftershock.errors import (
+    AftershockError,
+    CatalogError,
+    InputError,
+    ModelFileError,
+    ModelSyntaxError,
+    ModelValidationError,
+    Problem,
+    TargetError,
+)
+from aftershock.graph.compile import compile_model
+from aftershock.graph.core import EdgeKind, Graph, NodeKind, State
+from aftershock.graph.propagate import Propagation, propagate
+from aftershock.model.duration import format_duration, parse_duration
+from aftershock.model.load import example_text, load_model, load_model_text
+from aftershock.model.schema import model_schema
+from aftershock.model.spec import Model
+from aftershock.report import render_json
+from aftershock.report.catalog import describe_catalog
+from aftershock.report.markdown import render_check_markdown, render_explain_markdown
+from aftershock.report.terminal import render_check, render_explain
+
+__all__ = [
+    "AftershockError",
+    "Catalog",
+    "CatalogError",
+    "CheckResult",
+    "EdgeKind",
+    "ExplainResult",
+    "Finding",
+    "Graph",
+    "InputError",
+    "Model",
+    "ModelFileError",
+    "ModelSyntaxError",
+    "ModelValidationError",
+    "NodeKind",
+    "Problem",
+    "Propagation",
+    "ServiceReport",
+    "SingleFailures",
+    "State",
+    "TargetError",
+    "__version__",
+    "check",
+    "compile_model",
+    "cut_sets",
+    "describe_catalog",
+    "example_text",
+    "explain",
+    "format_duration",
+    "load_catalog",
+    "load_model",
+    "load_model_text",
+    "model_schema",
+    "parse_duration",
+    "parse_policies",
+    "propagate",
+    "render_check",
+    "render_check_markdown",
+    "render_explain",
+    "render_explain_markdown",
+    "render_json",
+    "single_failures",
+    "violations",
+]

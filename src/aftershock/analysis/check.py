@@ -11,6 +11,7 @@ from aftershock.analysis.results import (
     ConcentrationRow,
     RegionLoss,
     ServiceReport,
+    group_targets,
 )
 from aftershock.analysis.single import single_failures
 from aftershock.catalog.load import Catalog, load_catalog
@@ -78,6 +79,7 @@ def check(graph: Graph, *, order: int = 2, catalog: Catalog | None = None) -> Ch
         cycles=cycles,
         region_loss=losses,
         answers=_answers(graph, reports, losses),
+        kinds=_kinds(graph, reports, concentration),
         stats={
             "components": len(model.components),
             "business_services": len(bnodes),
@@ -134,25 +136,30 @@ def _answers(
     graph: Graph, reports: dict[str, ServiceReport], losses: list[RegionLoss]
 ) -> list[Answer]:
     model = graph.model
+    kinds = {graph.names[v]: NodeKind(int(graph.kind[v])).name.lower() for v in graph.targets()}
     where: dict[str, str] = {}
     spof: dict[str, str] = {}
     east: dict[str, str] = {}
     loss = next((r for r in losses if r.region == US_EAST_1), None)
     for b, rep in reports.items():
-        hidden_regions = {h.target for h in rep.hidden if h.target in rep.depends_on.regions}
-        regions = [
-            r + (" (hidden)" if r in hidden_regions else "")
-            for r in rep.depends_on.regions
-            if not r.endswith("/global")
-        ]
-        zones = rep.depends_on.zones
-        where[b] = (
-            ("regions: " + ", ".join(regions) if regions else "no region")
-            + ("; zones: " + ", ".join(zones) if zones else "; zones: not stated")
-        )
+        hidden_targets = {h.target for h in rep.hidden}
+        own = [r for r in rep.depends_on.regions if r not in hidden_targets]
+        parts = []
+        for region in own:
+            if region.endswith("/global"):
+                continue
+            zones = [z.rsplit("/", 1)[1] for z in rep.depends_on.zones if z.startswith(region + "/")]
+            parts.append(f"{region} ({', '.join(zones) if zones else 'zones not stated'})")
+        text = "runs in " + ("; ".join(parts) if parts else "no stated region")
+        hidden_regions = sorted(r for r in rep.hidden_spofs if kinds.get(r) == "region")
+        if hidden_regions:
+            text += "; also goes down with " + ", ".join(hidden_regions) + " (hidden dependency)"
+        if rep.depends_on.vendors:
+            text += "; third parties: " + ", ".join(rep.depends_on.vendors)
+        where[b] = text
         if rep.spofs:
-            ordered = by_rank(graph, rep.spofs)
-            spof[b] = f"{len(ordered)} single points of failure: " + ", ".join(ordered)
+            groups = group_targets(rep.spofs, kinds)
+            spof[b] = "; ".join(f"{g}: {', '.join(v)}" for g, v in groups.items())
         else:
             spof[b] = "none: no single failure takes it down"
         spec = model.business_services[b]
@@ -178,3 +185,17 @@ def _answers(
         Answer("What is its single point of failure?", spof),
         Answer(f"What if {US_EAST_1} is gone for 24 to 72 hours?", east),
     ]
+
+
+def _kinds(
+    graph: Graph, reports: dict[str, ServiceReport], rows: list[ConcentrationRow]
+) -> dict[str, str]:
+    named = {r.target for r in rows}
+    for rep in reports.values():
+        named.update(rep.spofs, rep.degraded_by, (h.target for h in rep.hidden))
+        named.update(t for s in rep.cut_sets for t in s)
+    return {
+        t: NodeKind(int(graph.kind[graph.index[t]])).name.lower()
+        for t in sorted(named)
+        if t in graph.index
+    }

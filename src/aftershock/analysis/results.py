@@ -101,6 +101,9 @@ class CheckResult:
     region_loss: list[RegionLoss]
     answers: list[Answer]
     stats: dict[str, int]
+    kinds: dict[str, str] = field(default_factory=dict)
+    """Kind of every target named above: provider, region, zone, service, plane, component,
+    vendor."""
 
     def to_dict(self) -> dict[str, Any]:
         """Return the result as JSON-ready plain data (the documented ``--format json`` shape)."""
@@ -119,6 +122,7 @@ class CheckResult:
             "region_loss": [asdict(r) for r in self.region_loss],
             "answers": [asdict(a) for a in self.answers],
             "stats": self.stats,
+            "targets": self.kinds,
         }
 
 
@@ -145,3 +149,34 @@ class ExplainResult:
     def to_dict(self) -> dict[str, Any]:
         """Return JSON-ready plain data."""
         return asdict(self)
+
+
+GROUPS = ("components", "vendors", "zones", "managed services", "regions", "providers")
+_GROUP_OF = {
+    "component": "components",
+    "vendor": "vendors",
+    "zone": "zones",
+    "service": "managed services",
+    "plane": "managed services",
+    "region": "regions",
+    "provider": "providers",
+}
+
+
+def group_targets(targets: list[str], kinds: dict[str, str]) -> dict[str, list[str]]:
+    """Return targets grouped for reading; a service's planes fold into ``service [planes]``."""
+    groups: dict[str, list[str]] = {g: [] for g in GROUPS}
+    planes: dict[str, list[str]] = {}
+    for t in targets:
+        kind = kinds.get(t, "component")
+        if kind == "plane":
+            service, _, plane = t.rpartition("/")
+            planes.setdefault(service, []).append(plane)
+        elif kind == "service":
+            planes.setdefault(t, [])
+        else:
+            groups[_GROUP_OF[kind]].append(t)
+    for service in sorted(planes):
+        inner = sorted(planes[service])
+        groups["managed services"].append(service + (f" [{', '.join(inner)}]" if inner else ""))
+    return {g: sorted(v) if g != "managed services" else v for g, v in groups.items() if v}

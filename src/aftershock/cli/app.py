@@ -1,0 +1,197 @@
+"""Parse arguments, call the library, pick a reporter, set the exit code. Nothing else."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+from rich.console import Console
+
+from aftershock import __version__
+from aftershock.errors import AftershockError, InputError, Problem
+
+app = typer.Typer(
+    name="aftershock",
+    help="Find out what falls when your cloud shakes.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+EXIT_POLICY = 1
+EXIT_INPUT = 2
+EXIT_INTERNAL = 3
+
+
+class Format(str, Enum):
+    """Output formats."""
+
+    terminal = "terminal"
+    json = "json"
+    markdown = "markdown"
+
+
+def _stdout() -> Console:
+    return Console(highlight=False, soft_wrap=False, width=None if sys.stdout.isatty() else 120)
+
+
+def _fail(error: InputError) -> NoReturn:
+    err = Console(stderr=True, highlight=False)
+    for problem in error.problems:
+        err.print(f"[bold red]error:[/] {_escape(problem.render())}")
+    raise typer.Exit(EXIT_INPUT)
+
+
+def _escape(text: str) -> str:
+    from rich.markup import escape
+
+    return escape(text)
+
+
+def _write(text: str, output: Path | None, force: bool) -> None:
+    if output is None:
+        sys.stdout.write(text)
+        return
+    if output.exists() and not force:
+        _fail(
+            InputError(
+                Problem(
+                    f"{output} exists; not overwriting it",
+                    file=str(output),
+                    hint="choose another path or pass --force to replace it",
+                )
+            )
+        )
+    output.write_text(text, encoding="utf-8")
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"aftershock {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = False,
+) -> None:
+    """Find out what falls when your cloud shakes."""
+
+
+@app.command()
+def check(
+    model: Annotated[
+        Path | None, typer.Argument(help="Model YAML file (default: the embedded example).")
+    ] = None,
+    order: Annotated[
+        int, typer.Option("--order", min=1, max=4, help="Largest cut set to report.")
+    ] = 2,
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.terminal,
+    explain: Annotated[
+        str | None,
+        typer.Option("--explain", metavar="TARGET", help="Show what failing TARGET does, and why."),
+    ] = None,
+    fail_on: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--fail-on",
+            metavar="POLICY",
+            help="Exit 1 when a finding of this kind or severity exists "
+            "(spof, hidden, rpo, cycle, failover, zones, vendor, critical, high, any, ...).",
+        ),
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the report to a file.")
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite --output if it exists.")] = False,
+) -> None:
+    """Find single points of failure, hidden dependencies and concentration in a model."""
+    import aftershock as api
+
+    try:
+        policies = api.parse_policies(fail_on or [])
+        graph = api.compile_model(api.load_model(model))
+        if explain is not None:
+            explained = api.explain(graph, explain)
+            _emit_explain(explained, fmt, output, force)
+            return
+        result = api.check(graph, order=order)
+    except InputError as error:
+        _fail(error)
+    if fmt is Format.json:
+        _write(api.render_json(result.to_dict()), output, force)
+    elif fmt is Format.markdown:
+        _write(api.render_check_markdown(result), output, force)
+    elif output is not None:
+        console = Console(record=True, width=120, file=open(os.devnull, "w"))  # noqa: SIM115
+        api.render_check(result, console)
+        _write(console.export_text(), output, force)
+    else:
+        api.render_check(result, _stdout())
+    violated = api.violations(result, policies)
+    if violated:
+        err = Console(stderr=True, highlight=False)
+        kinds = sorted({f.kind for f in violated})
+        err.print(f"[bold red]policy violated:[/] {len(violated)} finding(s): {', '.join(kinds)}")
+        raise typer.Exit(EXIT_POLICY)
+
+
+def _emit_explain(result: object, fmt: Format, output: Path | None, force: bool) -> None:
+    import aftershock as api
+
+    assert isinstance(result, api.ExplainResult)
+    if fmt is Format.json:
+        _write(api.render_json(result.to_dict()), output, force)
+    elif fmt is Format.markdown:
+        _write(api.render_explain_markdown(result), output, force)
+    else:
+        api.render_explain(result, _stdout())
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of the model format."""
+    import aftershock as api
+
+    sys.stdout.write(json.dumps(api.model_schema(), indent=2) + "\n")
+
+
+@app.command()
+def example() -> None:
+    """Print the embedded example model (an AI product stack on AWS)."""
+    import aftershock as api
+
+    sys.stdout.write(api.example_text())
+
+
+@app.command()
+def catalog(
+    provider: Annotated[
+        str | None, typer.Argument(help="A provider (aws, gcp, azure, cloudflare) or 'vendors'.")
+    ] = None,
+) -> None:
+    """List what the catalog knows: providers, or one provider's regions and services."""
+    import aftershock as api
+
+    try:
+        text = api.describe_catalog(provider)
+    except InputError as error:
+        _fail(error)
+    sys.stdout.write(text)
+
+
+def main() -> None:
+    """Entry point of the console script: never a traceback for bad input."""
+    try:
+        app()
+    except AftershockError as error:  # a bug in shipped data, not the user's input
+        Console(stderr=True).print(f"[bold red]internal error:[/] {_escape(str(error))}")
+        sys.exit(EXIT_INTERNAL)
+    except KeyboardInterrupt:
+        sys.exit(130)
