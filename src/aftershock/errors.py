@@ -45,7 +45,7 @@ class Problem:
     def render(self) -> str:
         """Return the problem as one or two lines of plain text."""
         where = ".".join(str(p) for p in self.path)
-        text = f"{self.location()}: {self.message}"
+        text = f"{self.location()}: {self.message}" if self.file else self.message
         if where:
             text += f" (at {where})"
         if self.hint:

@@ -93,6 +93,7 @@ def explain(graph: Graph, target: str, *, catalog: Catalog | None = None) -> Exp
         raise TargetError(
             Problem(
                 problem,
+                file="--explain",
                 value=target,
                 hint="name a provider, region, zone, service, plane, component or vendor, "
                 "e.g. aws/us-east-1 or aws/us-east-1/dynamodb/dns",

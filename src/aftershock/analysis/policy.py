@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 
 from aftershock.analysis.results import SEVERITIES, CheckResult, Finding
 from aftershock.errors import InputError, Problem
+from aftershock.model.suggest import closest
 
 FINDING_KINDS = (
     "spof",
@@ -46,12 +46,13 @@ def parse_policies(values: Iterable[str]) -> frozenset[str]:
     for value in values:
         for name in filter(None, (v.strip() for v in value.split(","))):
             if name not in allowed:
-                guess = difflib.get_close_matches(name, allowed, n=1)
+                guess = closest(name, allowed)
                 raise InputError(
                     Problem(
                         f"unknown --fail-on policy {name!r}",
+                        file="--fail-on",
                         value=name,
-                        hint=(f"did you mean {guess[0]!r}? " if guess else "")
+                        hint=(f"did you mean {guess!r}? " if guess else "")
                         + "allowed: "
                         + ", ".join(allowed),
                     )
@@ -64,10 +65,10 @@ def violations(result: CheckResult, policies: frozenset[str]) -> list[Finding]:
     """Return the findings that violate ``policies``: a kind, an alias, or a severity (that
     severity or worse)."""
     kinds: set[str] = set()
-    worst = len(SEVERITIES)
+    worst = -1  # no severity policy: no finding qualifies by severity
     for policy in policies:
         if policy in SEVERITIES:
-            worst = min(worst, SEVERITIES.index(policy))  # type: ignore[arg-type]
+            worst = max(worst, SEVERITIES.index(policy))  # type: ignore[arg-type]
         kinds.update(ALIASES.get(policy, (policy,)))
     return [
         f

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import os
 import types
 import typing
@@ -15,6 +14,7 @@ from aftershock.catalog.load import Catalog, load_catalog
 from aftershock.errors import ModelValidationError, Problem
 from aftershock.model.references import check_references
 from aftershock.model.spec import Model
+from aftershock.model.suggest import closest
 from aftershock.model.yamlsource import YamlSource, parse, read_text
 
 EXAMPLE = Path(__file__).parent / "example.yaml"
@@ -125,12 +125,6 @@ def _model_at(loc: tuple[str | int, ...]) -> type[BaseModel] | None:
     return current if isinstance(current, type) and issubclass(current, BaseModel) else None
 
 
-def did_you_mean(word: str, choices: typing.Iterable[str]) -> str | None:
-    """Return the closest choice to a misspelt ``word``, or None."""
-    match = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return match[0] if match else None
-
-
 def _problem(err: Any, source: YamlSource) -> Problem:
     loc: tuple[str | int, ...] = tuple(s for s in err["loc"] if not str(s).startswith("function-"))
     kind: str = err["type"]
@@ -141,7 +135,7 @@ def _problem(err: Any, source: YamlSource) -> Problem:
     if kind == "extra_forbidden":
         parent = _model_at(loc[:-1])
         allowed = sorted(parent.model_fields) if parent else []
-        guess = did_you_mean(field, allowed)
+        guess = closest(field, allowed)
         message = f"unknown field {field!r}"
         hint = (f"did you mean {guess!r}? " if guess else "") + (
             f"allowed fields here: {', '.join(allowed)}" if allowed else "remove it"
@@ -158,7 +152,7 @@ def _problem(err: Any, source: YamlSource) -> Problem:
         expected = err.get("ctx", {}).get("expected", "")
         message = f"invalid value for {field}, expected {expected} (not {_short(value)})"
         options = [o.strip(" '") for o in expected.replace(" or ", ",").split(",")]
-        guess = did_you_mean(str(value), options)
+        guess = closest(str(value), options)
         hint = f"did you mean {guess!r}?" if guess else f"use one of {expected}"
     elif kind == "value_error":
         message = str(err["msg"]).removeprefix("Value error, ")

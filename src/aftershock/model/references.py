@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 
 from aftershock.catalog.load import Catalog
 from aftershock.errors import Problem
 from aftershock.model.spec import Component, Deploy, Model
+from aftershock.model.suggest import did_you_mean
 from aftershock.model.targets import GLOBAL, region_error, target_error, zone_error
 from aftershock.model.yamlsource import YamlSource
 
@@ -30,8 +30,7 @@ class _Collector:
 
 
 def _guess(word: str, choices: Iterable[str]) -> str | None:
-    match = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f"did you mean {match[0]!r}?" if match else None
+    return did_you_mean(word, choices)
 
 
 def check_references(model: Model, catalog: Catalog, source: YamlSource | None) -> list[Problem]:

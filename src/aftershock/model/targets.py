@@ -4,17 +4,17 @@ component name or a vendor name. This module checks a path against the catalog."
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 
 from aftershock.catalog.load import Catalog
+from aftershock.model.suggest import did_you_mean
 
 GLOBAL = "global"
 
 
 def _guess(word: str, choices: Iterable[str]) -> str:
-    match = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f"; did you mean {match[0]!r}?" if match else ""
+    text = did_you_mean(word, choices)
+    return f"; {text}" if text else ""
 
 
 def region_error(provider: str, region: str, catalog: Catalog, *, allow_global: bool) -> str | None:

@@ -8,6 +8,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from aftershock.analysis.findings import top_targets
 from aftershock.analysis.results import CheckResult, ExplainResult, group_targets
 from aftershock.model.duration import format_duration
 
@@ -109,20 +110,28 @@ def _service_panel(result: CheckResult, name: str) -> Panel:
         lines.append(Text("  (red: hidden, reached only through what the catalog knows)"))
     if rep.degraded_by:
         lines.append(Text("Degraded by: ", style="bold") + Text(", ".join(rep.degraded_by)))
-    pairs = [s for s in rep.cut_sets if len(s) > 1]
+    pairs = fold_planes(rep.cut_sets, result.kinds)
     if pairs:
         shown = "; ".join("{" + ", ".join(s) + "}" for s in pairs[:TOP])
         more = f" and {len(pairs) - TOP} more" if len(pairs) > TOP else ""
         lines.append(
-            Text(f"Cut sets up to order {result.order} ({len(pairs)}): ", style="bold")
+            Text(f"Cut sets of 2{f' to {result.order}' if result.order > 2 else ''} targets "
+                 f"({len(pairs)}): ", style="bold")
             + Text(shown + more)
         )
-    tops = [h for h in rep.hidden if result.kinds.get(h.target) == "region"] or rep.hidden[:3]
-    for dep in tops[:4]:
+    hidden_tops = set(top_targets(rep.hidden_spofs))
+    shown_hidden = [h for h in rep.hidden if h.target in hidden_tops]
+    for dep in shown_hidden[:4]:
         lines.append(
-            Text("Hidden: ", style="bold")
+            Text("Hidden SPOF: ", style="bold")
             + Text(dep.target, style="bold red")
             + Text(" via " + " -> ".join(dep.path))
+        )
+    rest = len(rep.hidden) - len(shown_hidden[:4])
+    if rest > 0:
+        lines.append(
+            Text(f"{rest} more hidden dependencies (regions, services the catalog adds); "
+                 "see --format json", style="dim")
         )
     title = Text.assemble((name, "bold cyan"), f"  cost/h {money(rep.cost_per_hour)}")
     return Panel(Group(*lines), title=title, title_align="left")
@@ -187,3 +196,18 @@ def render_explain(result: ExplainResult, console: Console) -> None:
     if result.components:
         affected = ", ".join(f"{c} {s}" for c, s in sorted(result.components.items()))
         console.print(Text("Components affected: ", style="bold") + Text(affected))
+
+
+def fold_planes(cut_sets: list[list[str]], kinds: dict[str, str]) -> list[list[str]]:
+    """Return the cut sets of two or more targets with planes folded into their service, so
+    {a/dynamodb/data, b} and {a/dynamodb/dns, b} read once as {a/dynamodb, b}."""
+    out: list[list[str]] = []
+    seen: set[tuple[str, ...]] = set()
+    for cut in cut_sets:
+        if len(cut) < 2:
+            continue
+        folded = tuple(sorted({t.rsplit("/", 1)[0] if kinds.get(t) == "plane" else t for t in cut}))
+        if len(folded) > 1 and folded not in seen:
+            seen.add(folded)
+            out.append(list(folded))
+    return out
