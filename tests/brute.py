@@ -25,7 +25,13 @@ class Brute:
         return provider in failed or f"{provider}/{region}" in failed
 
     def plane_down(
-        self, failed: set[str], p: str, r: str, s: str, plane: str, seen: frozenset[str] = frozenset()
+        self,
+        failed: set[str],
+        p: str,
+        r: str,
+        s: str,
+        plane: str,
+        seen: frozenset[str] = frozenset(),
     ) -> bool:
         path = f"{p}/{r}/{s}/{plane}"
         if path in seen:
@@ -77,9 +83,7 @@ class Brute:
                 return self._region_down(failed, p, r) or path in failed
             spec = self.catalog.service(p, parts[2])
             assert spec is not None
-            return self._region_down(failed, p, r) or path in failed or (
-                f"{p}/{r}" in failed
-            )
+            return self._region_down(failed, p, r) or path in failed or (f"{p}/{r}" in failed)
         return self.plane_down(failed, p, r, parts[2], parts[3])
 
     # -- components ----------------------------------------------------------------------
@@ -110,7 +114,9 @@ class Brute:
             return False
         if spec is not None and comp.uses is not None:
             s = comp.uses.partition("/")[2]
-            return not any(self.plane_down(failed, p, r, s, pl) for pl in wanted if pl in spec.planes)
+            return not any(
+                self.plane_down(failed, p, r, s, pl) for pl in wanted if pl in spec.planes
+            )
         compute = self.catalog.providers[p].compute
         if compute is not None and comp.kind != "external":
             return not self.plane_down(failed, p, r, compute, "data")

@@ -44,7 +44,9 @@ def models(draw: st.DrawFn, max_components: int = 6) -> dict[str, Any]:
             comp["kind"] = "external"
             comp["vendor"] = draw(st.sampled_from(["stripe", "okta", "acme-saas"]))
             if draw(st.booleans()):
-                comp["runs_on"] = draw(st.lists(st.sampled_from(REGIONS), min_size=1, max_size=2, unique=True))
+                comp["runs_on"] = draw(
+                    st.lists(st.sampled_from(REGIONS), min_size=1, max_size=2, unique=True)
+                )
         elif flavour == "global":
             comp["uses"] = draw(st.sampled_from(GLOBAL))
             comp["deploy"] = {"on": "aws/global"}
@@ -67,11 +69,17 @@ def models(draw: st.DrawFn, max_components: int = 6) -> dict[str, Any]:
                 comp["failover"] = {
                     "detect": "1m",
                     "needs_new_capacity": draw(st.booleans()),
-                    "uses": draw(st.lists(st.sampled_from([*FAILOVER_TARGETS, *names]), max_size=2, unique=True)),
+                    "uses": draw(
+                        st.lists(
+                            st.sampled_from([*FAILOVER_TARGETS, *names]), max_size=2, unique=True
+                        )
+                    ),
                 }
             if uses in REGIONAL and draw(st.booleans()):
                 others = [r for r in REGIONS if r not in seen]
-                comp["replicas"] = draw(st.lists(st.sampled_from(others), max_size=1)) if others else []
+                comp["replicas"] = (
+                    draw(st.lists(st.sampled_from(others), max_size=1)) if others else []
+                )
             if uses is None and draw(st.integers(0, 3)) == 0:
                 comp["planes"] = ["data"]
         deps = []
@@ -93,4 +101,9 @@ def models(draw: st.DrawFn, max_components: int = 6) -> dict[str, Any]:
     for i in range(draw(st.integers(1, 3))):
         entry = draw(st.lists(st.sampled_from(names), min_size=1, max_size=2, unique=True))
         services[f"bs{i}"] = {"entry": entry, "cost_per_hour": 1000 * (i + 1), "degraded_cost": 0.5}
-    return {"aftershock": 1, "name": "random", "business_services": services, "components": components}
+    return {
+        "aftershock": 1,
+        "name": "random",
+        "business_services": services,
+        "components": components,
+    }

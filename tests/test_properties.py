@@ -15,9 +15,7 @@ from aftershock.graph.core import Graph
 from brute import Brute
 from strategies import REGIONS, models
 
-SETTINGS = settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow]
-)
+SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def build(doc: dict[str, Any]) -> Graph:
@@ -45,9 +43,7 @@ def test_cut_sets_equal_brute_force(doc: dict[str, Any]) -> None:
     brute = Brute(graph.model, aftershock.load_catalog())
     families = cut_sets(graph, 2)
     targets = graph.targets()
-    down_alone = {
-        t: brute.evaluate({graph.names[t]})[1] for t in targets
-    }
+    down_alone = {t: brute.evaluate({graph.names[t]})[1] for t in targets}
     for b in graph.business:
         family = families[graph.business_node(b)]
         singles = {next(iter(s)) for s in family if len(s) == 1}

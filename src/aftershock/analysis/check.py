@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aftershock.analysis.cutsets import cut_sets
 from aftershock.analysis.dependencies import depends_on, hidden, reach
-from aftershock.analysis.findings import FindingBuilder, by_rank
+from aftershock.analysis.findings import FindingBuilder
 from aftershock.analysis.results import (
     Answer,
     CheckResult,
@@ -148,7 +148,9 @@ def _answers(
         for region in own:
             if region.endswith("/global"):
                 continue
-            zones = [z.rsplit("/", 1)[1] for z in rep.depends_on.zones if z.startswith(region + "/")]
+            zones = [
+                z.rsplit("/", 1)[1] for z in rep.depends_on.zones if z.startswith(region + "/")
+            ]
             parts.append(f"{region} ({', '.join(zones) if zones else 'zones not stated'})")
         text = "runs in " + ("; ".join(parts) if parts else "no stated region")
         hidden_regions = sorted(r for r in rep.hidden_spofs if kinds.get(r) == "region")

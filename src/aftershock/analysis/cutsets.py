@@ -40,9 +40,7 @@ def product(families: list[Family], order: int) -> Family:
     for family in sorted(families, key=len):
         if not family:
             return NONE
-        result = minimize(
-            a | b for a in result for b in family if len(a | b) <= order
-        )
+        result = minimize(a | b for a in result for b in family if len(a | b) <= order)
         if not result:
             return NONE
     return result

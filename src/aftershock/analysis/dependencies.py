@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import deque
+from typing import Literal
 
 from aftershock.analysis.results import DependsOn, ExplainedService, ExplainResult, HiddenDependency
 from aftershock.catalog.load import Catalog, load_catalog
@@ -11,7 +12,12 @@ from aftershock.graph.core import Graph, NodeKind, State
 from aftershock.graph.propagate import propagate
 from aftershock.model.targets import target_error
 
-STATE_NAMES = {State.UP: "up", State.DEGRADED: "degraded", State.DOWN: "down"}
+StateName = Literal["up", "degraded", "down"]
+STATE_NAMES: dict[State, StateName] = {
+    State.UP: "up",
+    State.DEGRADED: "degraded",
+    State.DOWN: "down",
+}
 
 
 def reach(graph: Graph, start: int, *, explicit_only: bool = False) -> dict[int, int]:
@@ -116,7 +122,7 @@ def explain(graph: Graph, target: str, *, catalog: Catalog | None = None) -> Exp
             seen = node in parents
             path = named(graph, path_from(parents, node)) if seen else []
             services.append(ExplainedService(b, "up", path, seen))
-    components = {
+    components: dict[str, str] = {
         c: STATE_NAMES[result.state(graph.index[c])]
         for c in model.components
         if result.states[graph.index[c]]

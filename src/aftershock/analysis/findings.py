@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from aftershock.analysis.results import SEVERITIES, Finding
+from aftershock.analysis.results import SEVERITIES, Finding, Severity
 from aftershock.catalog.load import Catalog
-from aftershock.graph.core import Graph, NodeKind, State
+from aftershock.graph.core import Graph, NodeKind
 from aftershock.graph.propagate import propagate
 from aftershock.model.duration import format_duration as fmt
 from aftershock.model.spec import Model
@@ -35,9 +35,7 @@ def top_targets(targets: list[str]) -> list[str]:
     broadest first."""
     listed = set(targets)
     tops = [
-        t
-        for t in targets
-        if not any(t.startswith(other + "/") for other in listed if other != t)
+        t for t in targets if not any(t.startswith(other + "/") for other in listed if other != t)
     ]
     return sorted(tops, key=lambda t: (t.count("/"), t))
 
@@ -62,7 +60,7 @@ class FindingBuilder:
     def add(
         self,
         kind: str,
-        severity: str,
+        severity: Severity,
         message: str,
         targets: list[str],
         services: list[str],
@@ -72,7 +70,7 @@ class FindingBuilder:
         self.items.append(
             Finding(
                 kind=kind,
-                severity=severity,  # type: ignore[arg-type]
+                severity=severity,
                 message=message,
                 targets=targets,
                 services=sorted(services),

@@ -68,10 +68,6 @@ def violations(result: CheckResult, policies: frozenset[str]) -> list[Finding]:
     worst = -1  # no severity policy: no finding qualifies by severity
     for policy in policies:
         if policy in SEVERITIES:
-            worst = max(worst, SEVERITIES.index(policy))  # type: ignore[arg-type]
+            worst = max(worst, SEVERITIES.index(policy))
         kinds.update(ALIASES.get(policy, (policy,)))
-    return [
-        f
-        for f in result.findings
-        if f.kind in kinds or SEVERITIES.index(f.severity) <= worst
-    ]
+    return [f for f in result.findings if f.kind in kinds or SEVERITIES.index(f.severity) <= worst]

@@ -45,7 +45,7 @@ class InternalDependency(CatalogModel):
 
     plane: PlaneName
     on: str = Field(description="service of the same provider, or PROVIDER/SERVICE")
-    planes: list[PlaneName] = Field(default_factory=lambda: ["data", "dns"])
+    planes: list[PlaneName] = Field(default_factory=lambda: list[PlaneName](("data", "dns")))
     region: str = Field(
         default="same",
         description="'same' (the dependent's region; a global plane's home), a region id, "

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, NoReturn
 
@@ -27,7 +27,7 @@ EXIT_INPUT = 2
 EXIT_INTERNAL = 3
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     """Output formats."""
 
     terminal = "terminal"
@@ -109,7 +109,9 @@ def check(
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write the report to a file.")
     ] = None,
-    force: Annotated[bool, typer.Option("--force", help="Overwrite --output if it exists.")] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Overwrite --output if it exists.")
+    ] = False,
 ) -> None:
     """Find single points of failure, hidden dependencies and concentration in a model."""
     import aftershock as api

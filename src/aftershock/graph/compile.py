@@ -213,12 +213,12 @@ class _Builder:
             if not places and known is not None:
                 places, hidden = known.runs_on, True
             if places:
-                where = self.gate(
-                    f"{cname}#runs_on", [self.target(pl) for pl in places], 1
-                )
+                where = self.gate(f"{cname}#runs_on", [self.target(pl) for pl in places], 1)
                 self.edge(nid, where, hidden=hidden)
         elif comp.runs_on:
-            self.edge(nid, self.gate(f"{cname}#runs_on", [self.target(pl) for pl in comp.runs_on], 1))
+            self.edge(
+                nid, self.gate(f"{cname}#runs_on", [self.target(pl) for pl in comp.runs_on], 1)
+            )
         for dep in comp.depends_on:
             source = self.index[dep.on]
             if dep.soft:

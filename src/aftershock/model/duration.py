@@ -56,8 +56,10 @@ Duration = Annotated[
     PlainSerializer(format_duration, return_type=str),
     WithJsonSchema(
         {
-            "type": "string",
-            "pattern": r"^(0|(\d+(\.\d+)?(ms|s|m|h|d|w))+)$",
+            "anyOf": [
+                {"type": "string", "pattern": r"^(0|(\d+(\.\d+)?(ms|s|m|h|d|w))+)$"},
+                {"const": 0},
+            ],
             "description": "a duration: 0, 90s, 5m, 4h, 3d, 1h30m",
             "examples": ["90s", "5m", "4h", "3d"],
         }

@@ -128,7 +128,9 @@ def _check_place(
     if not region and provider_ok and provider in catalog.providers:
         return
     if not region or "/" in region:
-        out.add(path, f"invalid place {place!r}: write PROVIDER/REGION", place, "e.g. aws/us-west-2")
+        out.add(
+            path, f"invalid place {place!r}: write PROVIDER/REGION", place, "e.g. aws/us-west-2"
+        )
         return
     problem = region_error(provider, region, catalog, allow_global=False)
     if problem:
@@ -185,7 +187,8 @@ def _check_deploy(
         if not known:
             out.add(
                 (*path, "zones"),
-                f"the catalog lists no zone ids for {deploy.on}, so zones: {zones} cannot be placed",
+                f"the catalog lists no zone ids for {deploy.on}, so zones: {zones} "
+                "cannot be placed",
                 zones,
                 "omit zones (unknown) or report the region's zone ids to aftershock",
             )

@@ -63,7 +63,10 @@ class Deploy(Spec):
     """Where a component runs: a region (and zones), or a provider's global service."""
 
     on: str = Field(description="PROVIDER/REGION, or PROVIDER/global for a global service")
-    zones: Annotated[int | list[str] | None, BeforeValidator(_zones)] = Field(
+    zones: Annotated[
+        int | list[str] | None,
+        BeforeValidator(_zones, json_schema_input_type=int | list[str] | None),
+    ] = Field(
         default=None,
         description="a count (the region's first zones) or zone ids; omitted: a regional "
         "managed service spans the region's zones, a self-run component's zones are unknown",
@@ -133,12 +136,14 @@ class Component(Spec):
         description="planes of the used service it needs (default: data and dns; "
         "add control for a component that launches or reconfigures resources)",
     )
-    deploy: Annotated[list[Deploy], BeforeValidator(_listify)] = Field(default_factory=list)
+    deploy: Annotated[
+        list[Deploy], BeforeValidator(_listify, json_schema_input_type=Deploy | list[Deploy])
+    ] = Field(default_factory=list)
     strategy: Literal["active-active", "active-passive"] = "active-active"
     failover: Failover | None = None
-    depends_on: list[Annotated[Dependency, BeforeValidator(_dependency)]] = Field(
-        default_factory=list
-    )
+    depends_on: list[
+        Annotated[Dependency, BeforeValidator(_dependency, json_schema_input_type=str | Dependency)]
+    ] = Field(default_factory=list)
     replicas: list[str] = Field(
         default_factory=list, description="PROVIDER/REGION of each replica copy"
     )
@@ -162,9 +167,9 @@ class Component(Spec):
 class BusinessService(Spec):
     """What users of the stack care about, with its tolerances and costs."""
 
-    entry: Annotated[list[str], BeforeValidator(_listify)] = Field(
-        min_length=1, description="components the users of this service touch"
-    )
+    entry: Annotated[
+        list[str], BeforeValidator(_listify, json_schema_input_type=str | list[str])
+    ] = Field(min_length=1, description="components the users of this service touch")
     description: str | None = None
     owner: str | None = None
     impact_tolerance: Duration | None = Field(default=None, description="max tolerable disruption")

@@ -74,7 +74,9 @@ def target_error(path: str, catalog: Catalog, names: Iterable[str] = ()) -> str 
             third, [*zones, *prov.services]
         )
     if region == GLOBAL and svc.scope != GLOBAL and svc.global_endpoint is None:
-        return f"{provider}/{third} has no global endpoint; name a region: {provider}/REGION/{third}"
+        return (
+            f"{provider}/{third} has no global endpoint; name a region: {provider}/REGION/{third}"
+        )
     if len(parts) == 4 and parts[3] not in svc.planes:
         return f"{provider}/{third} has no plane {parts[3]!r} (planes: {', '.join(svc.planes)})"
     return None

@@ -89,12 +89,15 @@ def read_text(path: str | os.PathLike[str]) -> str:
             Problem(
                 f"file not found: {name!r}",
                 file=name,
-                hint="check the path; `aftershock example > model.yaml` writes a model to start from",
+                hint="check the path; `aftershock example > model.yaml` writes a model to "
+                "start from",
             )
         )
     if file.is_dir():
         raise ModelFileError(
-            Problem(f"{name!r} is a directory, not a model file", file=name, hint="name a .yaml file")
+            Problem(
+                f"{name!r} is a directory, not a model file", file=name, hint="name a .yaml file"
+            )
         )
     size = file.stat().st_size
     if size > MAX_FILE_BYTES:
@@ -203,8 +206,7 @@ def _check_expansion(root: Node, name: str) -> None:
         total = 1
         if isinstance(node, MappingNode | SequenceNode):
             active.add(key)
-            children = node.value if isinstance(node, SequenceNode) else node.value
-            for child in children:
+            for child in node.value:
                 if isinstance(child, tuple):
                     total += size(child[0]) + size(child[1])
                 else:
@@ -263,8 +265,7 @@ def _convert(root: Node, name: str) -> Any:
                 if key in own:
                     raise ModelSyntaxError(
                         Problem(
-                            f"duplicate key {key!r} (first at line "
-                            f"{own[key].start_mark.line + 1})",
+                            f"duplicate key {key!r} (first at line {own[key].start_mark.line + 1})",
                             file=name,
                             line=key_node.start_mark.line + 1,
                             column=key_node.start_mark.column + 1,
@@ -276,8 +277,8 @@ def _convert(root: Node, name: str) -> Any:
                 out[key] = convert(value_node)
             if any(k.tag == _MERGE_TAG for k, _ in node.value):
                 for key_node, value_node in _mapping_pairs(node)[len(own) :]:
-                    name = key_node.value if isinstance(key_node, ScalarNode) else None
-                    out.setdefault(name, convert(value_node))
+                    merged = key_node.value if isinstance(key_node, ScalarNode) else None
+                    out.setdefault(merged, convert(value_node))
             return out
         raise ModelSyntaxError(Problem(f"unexpected YAML node {node!r}", file=name))
 

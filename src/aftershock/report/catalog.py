@@ -16,8 +16,7 @@ def describe_catalog(provider: str | None = None, catalog: Catalog | None = None
     if provider is None:
         for pid, prov in sorted(cat.providers.items()):
             lines.append(
-                f"{pid:12} {prov.name}: {len(prov.regions)} regions, "
-                f"{len(prov.services)} services"
+                f"{pid:12} {prov.name}: {len(prov.regions)} regions, {len(prov.services)} services"
             )
         lines.append(f"{'vendors':12} {len(cat.vendors)} well-known third parties")
         lines.append("\n`aftershock catalog PROVIDER` lists regions, zones and services.")

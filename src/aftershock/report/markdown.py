@@ -33,12 +33,17 @@ def render_check_markdown(result: CheckResult) -> str:
         "|---|---:|---:|---:|---:|---:|---:|---|",
     ]
     for name, rep in result.business_services.items():
-        fate = "not used" if loss is None else (
-            "**DOWN**" if name in loss.down else "degraded" if name in loss.degraded else "up"
+        fate = (
+            "not used"
+            if loss is None
+            else (
+                "**DOWN**" if name in loss.down else "degraded" if name in loss.degraded else "up"
+            )
         )
         out.append(
             f"| {md(name)} | {rep.cost_per_hour:,.0f} | {_dur(rep.rto_s)} | {_dur(rep.rpo_s)} | "
-            f"{_dur(rep.impact_tolerance_s)} | {len(rep.spofs)} | {len(rep.hidden_spofs)} | {fate} |"
+            f"{_dur(rep.impact_tolerance_s)} | {len(rep.spofs)} | {len(rep.hidden_spofs)} "
+            f"| {fate} |"
         )
     for name, rep in result.business_services.items():
         out += ["", f"## {md(name)}", "", "**Single points of failure**", ""]
@@ -48,9 +53,10 @@ def render_check_markdown(result: CheckResult) -> str:
         for group, names in groups.items():
             out.append(f"- {group}: " + ", ".join(f"`{md(n)}`" for n in names))
         if rep.hidden_spofs:
-            out.append("\n**Hidden single points of failure**: " + ", ".join(
-                f"`{md(t)}`" for t in rep.hidden_spofs
-            ))
+            out.append(
+                "\n**Hidden single points of failure**: "
+                + ", ".join(f"`{md(t)}`" for t in rep.hidden_spofs)
+            )
         if rep.degraded_by:
             out.append("\n**Degraded by**: " + ", ".join(f"`{md(t)}`" for t in rep.degraded_by))
         pairs = [c for c in rep.cut_sets if len(c) > 1]
@@ -59,16 +65,28 @@ def render_check_markdown(result: CheckResult) -> str:
             out += ["- " + ", ".join(f"`{md(t)}`" for t in c) for c in pairs]
         if rep.hidden:
             out.append("\n**Hidden dependencies**:\n")
-            out += [f"- `{md(h.target)}` via " + " → ".join(md(p) for p in h.path) for h in rep.hidden]
-    out += ["", "## Concentration", "", "| target | kind | down | degraded | cost/h |",
-            "|---|---|---|---|---:|"]
+            out += [
+                f"- `{md(h.target)}` via " + " → ".join(md(p) for p in h.path) for h in rep.hidden
+            ]
+    out += [
+        "",
+        "## Concentration",
+        "",
+        "| target | kind | down | degraded | cost/h |",
+        "|---|---|---|---|---:|",
+    ]
     for row in result.concentration:
         out.append(
             f"| `{md(row.target)}` | {row.kind} | {md(', '.join(row.down))} | "
             f"{md(', '.join(row.degraded))} | {row.cost_per_hour:,.0f} |"
         )
-    out += ["", "## Findings", "", "| severity | kind | finding | fix | cost/h |",
-            "|---|---|---|---|---:|"]
+    out += [
+        "",
+        "## Findings",
+        "",
+        "| severity | kind | finding | fix | cost/h |",
+        "|---|---|---|---|---:|",
+    ]
     for f in result.findings:
         out.append(
             f"| {f.severity} | {f.kind} | {md(f.message)} | {md(f.fix or '')} | "

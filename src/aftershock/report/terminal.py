@@ -115,8 +115,11 @@ def _service_panel(result: CheckResult, name: str) -> Panel:
         shown = "; ".join("{" + ", ".join(s) + "}" for s in pairs[:TOP])
         more = f" and {len(pairs) - TOP} more" if len(pairs) > TOP else ""
         lines.append(
-            Text(f"Cut sets of 2{f' to {result.order}' if result.order > 2 else ''} targets "
-                 f"({len(pairs)}): ", style="bold")
+            Text(
+                f"Cut sets of 2{f' to {result.order}' if result.order > 2 else ''} targets "
+                f"({len(pairs)}): ",
+                style="bold",
+            )
             + Text(shown + more)
         )
     hidden_tops = set(top_targets(rep.hidden_spofs))
@@ -130,8 +133,11 @@ def _service_panel(result: CheckResult, name: str) -> Panel:
     rest = len(rep.hidden) - len(shown_hidden[:4])
     if rest > 0:
         lines.append(
-            Text(f"{rest} more hidden dependencies (regions, services the catalog adds); "
-                 "see --format json", style="dim")
+            Text(
+                f"{rest} more hidden dependencies (regions, services the catalog adds); "
+                "see --format json",
+                style="dim",
+            )
         )
     title = Text.assemble((name, "bold cyan"), f"  cost/h {money(rep.cost_per_hour)}")
     return Panel(Group(*lines), title=title, title_align="left")
@@ -185,7 +191,9 @@ def render_explain(result: ExplainResult, console: Console) -> None:
         console.print(f"{escape(result.model)} does not depend on {escape(result.target)}.")
         return
     for svc in result.services:
-        line = Text.assemble((f"{svc.service}: ", "bold"), (svc.state.upper(), STATE_STYLE[svc.state]))
+        line = Text.assemble(
+            (f"{svc.service}: ", "bold"), (svc.state.upper(), STATE_STYLE[svc.state])
+        )
         if svc.state != "up":
             line.append("  because " + " <- ".join(svc.chain[1:]) if svc.chain else "")
         elif svc.reached:
