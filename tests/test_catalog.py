@@ -8,10 +8,44 @@ import pytest
 
 from aftershock.catalog.load import Catalog, load_catalog
 
-AWS_SERVICES = ["ec2", "lambda", "ecs", "eks", "dynamodb", "s3", "rds", "aurora", "elasticache", "sqs", "sns", "kinesis", "elb", "route53", "cloudfront", "api-gateway", "iam", "sts", "cognito", "secretsmanager", "kms", "sagemaker", "bedrock"]
-VENDORS = (
-    ["stripe", "okta", "auth0", "twilio", "slack", "datadog", "pagerduty", "github", "snowflake", "openai", "anthropic"]
-)
+AWS_SERVICES = [
+    "ec2",
+    "lambda",
+    "ecs",
+    "eks",
+    "dynamodb",
+    "s3",
+    "rds",
+    "aurora",
+    "elasticache",
+    "sqs",
+    "sns",
+    "kinesis",
+    "elb",
+    "route53",
+    "cloudfront",
+    "api-gateway",
+    "iam",
+    "sts",
+    "cognito",
+    "secretsmanager",
+    "kms",
+    "sagemaker",
+    "bedrock",
+]
+VENDORS = [
+    "stripe",
+    "okta",
+    "auth0",
+    "twilio",
+    "slack",
+    "datadog",
+    "pagerduty",
+    "github",
+    "snowflake",
+    "openai",
+    "anthropic",
+]
 
 
 @pytest.fixture(scope="module")
