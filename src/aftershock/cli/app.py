@@ -39,8 +39,13 @@ def _stdout() -> Console:
     return Console(highlight=False, soft_wrap=False, width=None if sys.stdout.isatty() else 120)
 
 
+def _stderr() -> Console:
+    # soft_wrap: one problem stays one line for grep, CI logs and editors
+    return Console(stderr=True, highlight=False, soft_wrap=True)
+
+
 def _fail(error: InputError) -> NoReturn:
-    err = Console(stderr=True, highlight=False)
+    err = _stderr()
     for problem in error.problems:
         err.print(f"[bold red]error:[/] {_escape(problem.render())}")
     raise typer.Exit(EXIT_INPUT)
@@ -138,7 +143,7 @@ def check(
         api.render_check(result, _stdout())
     violated = api.violations(result, policies)
     if violated:
-        err = Console(stderr=True, highlight=False)
+        err = _stderr()
         kinds = sorted({f.kind for f in violated})
         err.print(f"[bold red]policy violated:[/] {len(violated)} finding(s): {', '.join(kinds)}")
         raise typer.Exit(EXIT_POLICY)
@@ -193,7 +198,16 @@ def main() -> None:
     try:
         app()
     except AftershockError as error:  # a bug in shipped data, not the user's input
-        Console(stderr=True).print(f"[bold red]internal error:[/] {_escape(str(error))}")
+        _stderr().print(f"[bold red]internal error:[/] {_escape(str(error))}")
         sys.exit(EXIT_INTERNAL)
     except KeyboardInterrupt:
         sys.exit(130)
+    except Exception as error:  # a bug in aftershock: say so plainly, keep details on request
+        if os.environ.get("AFTERSHOCK_DEBUG"):
+            raise
+        _stderr().print(
+            f"[bold red]internal error:[/] {_escape(type(error).__name__)}: {_escape(str(error))}"
+            "\n  this is a bug in aftershock; rerun with AFTERSHOCK_DEBUG=1 for details and "
+            "report it"
+        )
+        sys.exit(EXIT_INTERNAL)

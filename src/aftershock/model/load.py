@@ -148,6 +148,9 @@ def _problem(err: Any, source: YamlSource) -> Problem:
             hint = "add `aftershock: 1` at the top (the model format version)"
         loc = loc[:-1]
         line, column = source.line_of(loc)
+    elif kind == "literal_error" and field == "aftershock":
+        message = f"model format {_short(value)} is not supported; this aftershock reads format 1"
+        hint = "set `aftershock: 1`, or upgrade aftershock"
     elif kind == "literal_error":
         expected = err.get("ctx", {}).get("expected", "")
         message = f"invalid value for {field}, expected {expected} (not {_short(value)})"
@@ -172,6 +175,8 @@ def _problem(err: Any, source: YamlSource) -> Problem:
             hint = "a cost is a non-negative amount per hour, e.g. 120000"
         elif field == "degraded_cost":
             hint = "degraded_cost is the fraction of cost_per_hour while degraded, 0 to 1"
+            if isinstance(value, int | float) and 1 < value <= 100:
+                hint += f"; did you mean {value / 100:g}?"
     elif kind in ("too_short",):
         message = f"{field} must not be empty"
     else:

@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from aftershock.catalog.load import Catalog
 from aftershock.errors import Problem
-from aftershock.model.spec import Component, Deploy, Model
+from aftershock.model.spec import NAME_PATTERN, Component, Deploy, Model
 from aftershock.model.suggest import did_you_mean
-from aftershock.model.targets import GLOBAL, region_error, target_error, zone_error
+from aftershock.model.targets import (
+    GLOBAL,
+    region_error,
+    suggest_target,
+    target_error,
+    zone_error,
+)
 from aftershock.model.yamlsource import YamlSource
 
 Path = tuple[str | int, ...]
+_NAME = re.compile(NAME_PATTERN)
 
 
 class _Collector:
@@ -37,6 +45,19 @@ def check_references(model: Model, catalog: Catalog, source: YamlSource | None) 
     """Return every reference problem of ``model``; empty when it is consistent."""
     out = _Collector(source)
     names = model.components
+    for section in ("business_services", "components"):
+        for name in getattr(model, section):
+            if not _NAME.match(name):
+                fixed = re.sub(r"[^A-Za-z0-9_.-]+", "-", name).strip("-._") or "name"
+                out.add(
+                    (section, name),
+                    f"invalid name {name!r}: use letters, digits, '-', '_' and '.', starting "
+                    "with a letter or digit (no '/': it separates the parts of a failure target)",
+                    name,
+                    f"rename it, e.g. {fixed!r}",
+                )
+    if out.problems:
+        return out.problems
     for sname, service in model.business_services.items():
         for i, entry in enumerate(service.entry):
             if entry not in names:
@@ -83,9 +104,10 @@ def check_references(model: Model, catalog: Catalog, source: YamlSource | None) 
                 if problem:
                     out.add(
                         (*base, "failover", "uses", i),
-                        problem,
+                        f"unknown failure target {target!r}: {problem}",
                         target,
-                        "name a failure target, e.g. aws/global/route53/control",
+                        suggest_target(target, catalog, targets)
+                        or "name a failure target, e.g. aws/global/route53/control",
                     )
     return out.problems
 
@@ -134,7 +156,7 @@ def _check_place(
         return
     problem = region_error(provider, region, catalog, allow_global=False)
     if problem:
-        out.add(path, problem, place)
+        out.add(path, problem, place, region_hint(provider, region, catalog))
 
 
 def _check_deploy(
@@ -151,7 +173,7 @@ def _check_deploy(
         return
     problem = region_error(provider, region, catalog, allow_global=True)
     if problem:
-        out.add((*path, "on"), problem, deploy.on)
+        out.add((*path, "on"), problem, deploy.on, region_hint(provider, region, catalog))
         return
     uses_provider = comp.uses.partition("/")[0] if comp.uses else None
     if uses_provider and uses_provider in catalog.providers and uses_provider != provider:
@@ -180,7 +202,14 @@ def _check_deploy(
         for i, zone in enumerate(zones):
             problem = zone_error(provider, region, zone, catalog)
             if problem:
-                out.add((*path, "zones", i), problem, zone)
+                listed = ", ".join(known) if known else "none listed"
+                out.add(
+                    (*path, "zones", i),
+                    problem,
+                    zone,
+                    f"use zones of {deploy.on} ({listed}), or add a deploy entry for the "
+                    "other region",
+                )
         count: int | None = len(zones)
     elif isinstance(zones, int):
         count = zones
@@ -209,3 +238,13 @@ def _check_deploy(
             deploy.min_healthy,
             f"set min_healthy to at most {count}, or deploy in more zones",
         )
+
+
+def region_hint(provider: str, region: str, catalog: Catalog) -> str | None:
+    """Return what to write instead of a bad ``provider/region``."""
+    owners = [p for p, prov in catalog.providers.items() if region in prov.regions]
+    if owners:
+        return f"write {owners[0]}/{region}, or a region of {provider}"
+    if provider in catalog.providers:
+        return f"`aftershock catalog {provider}` lists its regions"
+    return None

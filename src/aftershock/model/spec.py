@@ -10,7 +10,6 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
-    field_validator,
     model_validator,
 )
 
@@ -111,7 +110,10 @@ class Dependency(Spec):
     @model_validator(mode="after")
     def _soft_or_fallback(self) -> Dependency:
         if self.soft and self.fallback is not None:
-            raise ValueError("a dependency is soft or has a fallback, not both")
+            raise ValueError(
+                f"the dependency on {self.on!r} is soft and has a fallback; keep one: remove "
+                "`soft: true` (a fallback already degrades) or remove `fallback:`"
+            )
         return self
 
 
@@ -157,10 +159,14 @@ class Component(Spec):
     def _consistent(self) -> Component:
         if self.strategy == "active-passive" and len(self.deploy) < 2:
             raise ValueError(
-                "strategy active-passive needs at least two deploy entries (primary, then standby)"
+                "strategy active-passive needs at least two deploy entries (primary, then "
+                "standby); add a standby deploy entry or remove `strategy: active-passive`"
             )
         if self.failover is not None and self.strategy != "active-passive":
-            raise ValueError("failover applies to strategy: active-passive; set the strategy")
+            raise ValueError(
+                "failover applies to strategy: active-passive; set `strategy: active-passive` "
+                "or remove `failover:`"
+            )
         return self
 
 
@@ -190,14 +196,3 @@ class Model(Spec):
     owner: str | None = None
     business_services: dict[str, BusinessService] = Field(default_factory=dict)
     components: dict[str, Component] = Field(min_length=1)
-
-    @field_validator("components", "business_services")
-    @classmethod
-    def _names(cls, value: dict[str, Any]) -> dict[str, Any]:
-        for name in value:
-            if not isinstance(name, str) or not _NAME.match(name):
-                raise ValueError(
-                    f"invalid name {name!r}: use letters, digits, '-', '_' and '.', "
-                    "starting with a letter or digit (no '/')"
-                )
-        return value

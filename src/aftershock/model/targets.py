@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from aftershock.catalog.load import Catalog
-from aftershock.model.suggest import did_you_mean
+from aftershock.model.suggest import closest, did_you_mean
 
 GLOBAL = "global"
 
@@ -79,4 +79,32 @@ def target_error(path: str, catalog: Catalog, names: Iterable[str] = ()) -> str 
         )
     if len(parts) == 4 and parts[3] not in svc.planes:
         return f"{provider}/{third} has no plane {parts[3]!r} (planes: {', '.join(svc.planes)})"
+    return None
+
+
+def suggest_target(path: str, catalog: Catalog, names: Iterable[str] = ()) -> str | None:
+    """Return "did you mean 'PATH'?" with the one misspelt part of ``path`` corrected."""
+    names = list(names)
+    parts = path.split("/")
+    for i, part in enumerate(parts):
+        prefix = parts[:i]
+        if i == 0:
+            choices: list[str] = [*catalog.providers, *names]
+        elif i == 1:
+            prov = catalog.providers.get(parts[0])
+            choices = [*prov.regions, GLOBAL] if prov else []
+        elif i == 2:
+            prov = catalog.providers.get(parts[0])
+            zones = catalog.zones(parts[0], parts[1]) if prov and parts[1] in prov.regions else []
+            choices = [*zones, *(prov.services if prov else [])]
+        else:
+            svc = catalog.service(parts[0], parts[2])
+            choices = list(svc.planes) if svc else []
+        if part in choices:
+            continue
+        guess = closest(part, choices)
+        if guess is None:
+            return None
+        fixed = "/".join([*prefix, guess, *parts[i + 1 :]])
+        return None if target_error(fixed, catalog, names) else f"did you mean {fixed!r}?"
     return None

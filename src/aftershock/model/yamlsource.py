@@ -40,6 +40,8 @@ class YamlSource:
         node = self.root
         mark = node.start_mark if node is not None else None
         for step in path:
+            if isinstance(node, MappingNode | ScalarNode) and step == 0:
+                continue  # one item written where the contract takes a list of them
             if isinstance(node, MappingNode):
                 found = None
                 for key, value in _mapping_pairs(node):
@@ -48,10 +50,9 @@ class YamlSource:
                         break
                 if found is None:
                     break
-                mark = found[0].start_mark
-                node = found[1]
-                if not isinstance(node, ScalarNode) or node.value:
-                    mark = node.start_mark if not isinstance(node, ScalarNode) else mark
+                key, node = found
+                # A scalar is reported where it stands; a mapping or list at its key.
+                mark = node.start_mark if isinstance(node, ScalarNode) else key.start_mark
             elif isinstance(node, SequenceNode) and isinstance(step, int):
                 if step >= len(node.value):
                     break
@@ -138,7 +139,9 @@ def decode(raw: bytes, name: str) -> str:
     if not "".join(ln.split("#", 1)[0] for ln in text.splitlines()).strip():
         raise ModelFileError(
             Problem(
-                "the file is empty",
+                "the file is empty"
+                if not text.strip()
+                else "the file holds only comments, no model",
                 file=name,
                 hint="a model starts with `aftershock: 1`; `aftershock example` prints a full one",
             )
@@ -227,6 +230,11 @@ def _check_expansion(root: Node, name: str) -> None:
         )
 
 
+def _short(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
 def _convert(root: Node, name: str) -> Any:
     """Turn a node tree into dicts, lists and scalars; duplicate keys are errors."""
 
@@ -256,7 +264,7 @@ def _convert(root: Node, name: str) -> Any:
                 if key is None:
                     raise ModelSyntaxError(
                         Problem(
-                            "a mapping key must be a plain name",
+                            f"a mapping key must be a plain name, not {_short(convert(key_node))}",
                             file=name,
                             line=key_node.start_mark.line + 1,
                             value=key,
