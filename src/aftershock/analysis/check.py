@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aftershock.analysis.cutsets import cut_sets
 from aftershock.analysis.dependencies import depends_on, hidden, reach
-from aftershock.analysis.findings import FindingBuilder
+from aftershock.analysis.findings import FindingBuilder, failover_needs
 from aftershock.analysis.results import (
     Answer,
     CheckResult,
@@ -34,16 +34,24 @@ def check(graph: Graph, *, order: int = 2, catalog: Catalog | None = None) -> Ch
     model = graph.model
     names = graph.names
     bnodes = {b: graph.business_node(b) for b in graph.business}
-    singles = single_failures(graph, bnodes.values())
-    explicit = single_failures(graph, bnodes.values(), ignore_hidden=True)
+    needs = {
+        graph.index[t]
+        for comp in model.components.values()
+        if comp.strategy == "active-passive" and comp.failover is not None
+        for t in failover_needs(comp, catalog)
+    }
+    singles = single_failures(graph, [*bnodes.values(), *needs], explicit=True)
+    assert singles.explicit_down is not None
     families = cut_sets(graph, order, bnodes.values()) if order > 1 else {}
     reports: dict[str, ServiceReport] = {}
     cones: dict[str, set[str]] = {}
+    kinds = graph.kind.tolist()
+    component = int(NodeKind.COMPONENT)
     for b, node in bnodes.items():
         spec = model.business_services[b]
         full = reach(graph, node)
         seen = reach(graph, node, explicit_only=True)
-        cones[b] = {names[v] for v in full if graph.kind[v] == NodeKind.COMPONENT}
+        cones[b] = {names[v] for v in full if kinds[v] == component}
         down = singles.down[node]
         fam = families.get(node) or frozenset(frozenset((t,)) for t in down)
         reports[b] = ServiceReport(
@@ -53,7 +61,7 @@ def check(graph: Graph, *, order: int = 2, catalog: Catalog | None = None) -> Ch
             cut_sets=sorted(sorted(names[t] for t in s) for s in fam),
             depends_on=depends_on(graph, full),
             hidden=hidden(graph, full, seen),
-            hidden_spofs=sorted(names[t] for t in down - explicit.down[node]),
+            hidden_spofs=sorted(names[t] for t in down - singles.explicit_down[node]),
             cost_per_hour=spec.cost_per_hour,
             rto_s=spec.rto,
             rpo_s=spec.rpo,
@@ -61,7 +69,7 @@ def check(graph: Graph, *, order: int = 2, catalog: Catalog | None = None) -> Ch
         )
     for rep in reports.values():
         rep.cut_sets.sort(key=lambda s: (len(s), s))
-    findings = FindingBuilder(graph, catalog, cones)
+    findings = FindingBuilder(graph, catalog, cones, {n: singles.down[n] for n in needs})
     for b, rep in reports.items():
         findings.spofs(b, rep.spofs, rep.hidden_spofs)
         findings.objectives(b)

@@ -9,7 +9,7 @@ from aftershock.analysis.results import DependsOn, ExplainedService, ExplainResu
 from aftershock.catalog.load import Catalog, load_catalog
 from aftershock.errors import Problem, TargetError
 from aftershock.graph.core import Graph, NodeKind, State
-from aftershock.graph.propagate import propagate
+from aftershock.graph.propagate import arrays, propagate
 from aftershock.model.targets import target_error
 
 StateName = Literal["up", "degraded", "down"]
@@ -26,15 +26,16 @@ def reach(graph: Graph, start: int, *, explicit_only: bool = False) -> dict[int,
     With ``explicit_only``, edges the model never states (catalog-internal dependencies, global
     planes' homes, vendor placement from the catalog) are not followed.
     """
-    indptr, inputs, hidden = graph.indptr, graph.inputs, graph.edge_hidden
+    view = arrays(graph)
+    indptr, inputs, hidden = view.indptr, view.inputs, view.edge_hidden
     parent = {start: -1}
     queue = deque([start])
     while queue:
         node = queue.popleft()
-        for e in range(int(indptr[node]), int(indptr[node + 1])):
+        for e in range(indptr[node], indptr[node + 1]):
             if explicit_only and hidden[e]:
                 continue
-            nxt = int(inputs[e])
+            nxt = inputs[e]
             if nxt not in parent:
                 parent[nxt] = node
                 queue.append(nxt)
@@ -48,7 +49,8 @@ def display_name(graph: Graph, node: int) -> str:
 
 def named(graph: Graph, path: list[int]) -> list[str]:
     """Return the path's node names, leaving out internal gates."""
-    return [display_name(graph, v) for v in path if graph.kind[v] != NodeKind.GATE]
+    kinds = arrays(graph).kind
+    return [display_name(graph, v) for v in path if kinds[v] != _GATE]
 
 
 def path_from(parent: dict[int, int], node: int) -> list[int]:
@@ -61,9 +63,10 @@ def path_from(parent: dict[int, int], node: int) -> list[int]:
 
 def depends_on(graph: Graph, reached: dict[int, int]) -> DependsOn:
     """Return the providers, regions, zones, vendors and catalog services in ``reached``."""
-    by_kind: dict[NodeKind, list[str]] = {k: [] for k in NodeKind}
+    kinds = arrays(graph).kind
+    by_kind: dict[int, list[str]] = {int(k): [] for k in NodeKind}
     for node in reached:
-        by_kind[NodeKind(int(graph.kind[node]))].append(graph.names[node])
+        by_kind[kinds[node]].append(graph.names[node])
     return DependsOn(
         providers=sorted(by_kind[NodeKind.PROVIDER]),
         regions=sorted(by_kind[NodeKind.REGION]),
@@ -73,15 +76,19 @@ def depends_on(graph: Graph, reached: dict[int, int]) -> DependsOn:
     )
 
 
-_HIDDEN_KINDS = (NodeKind.PROVIDER, NodeKind.REGION, NodeKind.ZONE, NodeKind.SERVICE)
+_HIDDEN_KINDS = frozenset(
+    int(k) for k in (NodeKind.PROVIDER, NodeKind.REGION, NodeKind.ZONE, NodeKind.SERVICE)
+)
+_GATE = int(NodeKind.GATE)
 
 
 def hidden(graph: Graph, full: dict[int, int], explicit: dict[int, int]) -> list[HiddenDependency]:
     """Return the providers, regions, zones and catalog services reached only through edges the
     model never states, each with the shortest path that explains it."""
+    kinds = arrays(graph).kind
     out = []
     for node in full:
-        if node in explicit or graph.kind[node] not in _HIDDEN_KINDS:
+        if node in explicit or kinds[node] not in _HIDDEN_KINDS:
             continue
         out.append(HiddenDependency(graph.names[node], named(graph, path_from(full, node))))
     return sorted(out, key=lambda h: h.target)
@@ -93,7 +100,7 @@ def explain(graph: Graph, target: str, *, catalog: Catalog | None = None) -> Exp
     Raises TargetError when ``target`` is not a failure target of this model or the catalog.
     """
     model = graph.model
-    names = [*model.components, *(c.vendor for c in model.components.values() if c.vendor)]
+    names = {*model.components, *(c.vendor for c in model.components.values() if c.vendor)}
     problem = target_error(target, catalog or load_catalog(), names)
     if problem:
         raise TargetError(

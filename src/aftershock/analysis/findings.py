@@ -5,9 +5,9 @@ from __future__ import annotations
 from aftershock.analysis.results import SEVERITIES, Finding, Severity
 from aftershock.catalog.load import Catalog
 from aftershock.graph.core import Graph, NodeKind
-from aftershock.graph.propagate import propagate
+from aftershock.graph.propagate import Propagation, propagate
 from aftershock.model.duration import format_duration as fmt
-from aftershock.model.spec import Model
+from aftershock.model.spec import Component, Model
 
 _RANK = {
     NodeKind.COMPONENT: 0,
@@ -40,19 +40,48 @@ def top_targets(targets: list[str]) -> list[str]:
     return sorted(tops, key=lambda t: (t.count("/"), t))
 
 
+def failover_needs(comp: Component, catalog: Catalog) -> list[str]:
+    """Return the failure targets an active-passive component's failover itself needs."""
+    assert comp.failover is not None
+    needs = list(comp.failover.uses)
+    for deploy in comp.deploy[1:]:
+        provider, _, region = deploy.on.partition("/")
+        compute = catalog.providers[provider].compute
+        if comp.failover.needs_new_capacity and compute and region != "global":
+            needs.append(f"{provider}/{region}/{compute}/control")
+    return needs
+
+
 class FindingBuilder:
     """Collects findings over one model's check."""
 
-    def __init__(self, graph: Graph, catalog: Catalog, cones: dict[str, set[str]]) -> None:
+    def __init__(
+        self,
+        graph: Graph,
+        catalog: Catalog,
+        cones: dict[str, set[str]],
+        down_sets: dict[int, frozenset[int]],
+    ) -> None:
         self.graph = graph
         self.model: Model = graph.model
         self.catalog = catalog
-        self.cones = cones  # business service -> components it reaches
+        self.users: dict[str, list[str]] = {}  # component -> business services reaching it
+        for b, comps in cones.items():
+            for c in comps:
+                self.users.setdefault(c, []).append(b)
+        self.down_sets = down_sets  # failover requirement node -> targets that take it down
+        self._propagations: dict[int, Propagation] = {}
         self.items: list[Finding] = []
 
     def users_of(self, component: str) -> list[str]:
         """Return the business services whose dependencies include ``component``."""
-        return [b for b, comps in self.cones.items() if component in comps]
+        return self.users.get(component, [])
+
+    def _failed(self, target: int) -> Propagation:
+        """Return (and remember) the propagation of one failed target."""
+        if target not in self._propagations:
+            self._propagations[target] = propagate(self.graph, [target])
+        return self._propagations[target]
 
     def cost(self, services: list[str]) -> float:
         return sum(self.model.business_services[s].cost_per_hour for s in services)
@@ -104,7 +133,7 @@ class FindingBuilder:
         )
         if hidden:
             roots = top_targets(hidden)
-            chain = propagate(graph, [graph.index[roots[0]]]).chain(graph.business_node(service))
+            chain = self._failed(graph.index[roots[0]]).chain(graph.business_node(service))
             path = " -> ".join(
                 graph.names[v].removeprefix("bs:") for v in chain if graph.kind[v] != NodeKind.GATE
             )
@@ -197,18 +226,12 @@ class FindingBuilder:
         assert comp.failover is not None
         failover = comp.failover
         graph = self.graph
-        needs = list(failover.uses)
-        for deploy in comp.deploy[1:]:
-            provider, _, region = deploy.on.partition("/")
-            compute = self.catalog.providers[provider].compute
-            if failover.needs_new_capacity and compute and region != "global":
-                needs.append(f"{provider}/{region}/{compute}/control")
+        needs = failover_needs(comp, self.catalog)
         window = failover.detect + failover.switch + failover.dns_ttl
         primary = comp.deploy[0].on
         primary_node = graph.index.get(primary)
         if primary_node is not None and needs:
-            states = propagate(graph, [primary_node]).states
-            blocked = [t for t in needs if t in graph.index and states[graph.index[t]]]
+            blocked = [t for t in needs if primary_node in self.down_sets.get(graph.index[t], ())]
             if blocked:
                 self.add(
                     "failover-blocked",

@@ -15,7 +15,7 @@ which keeps memory near the width of the graph instead of its size.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 
 from aftershock.graph.core import EdgeKind, Graph, NodeKind
@@ -26,10 +26,15 @@ EMPTY: frozenset[int] = frozenset()
 
 @dataclass(frozen=True)
 class SingleFailures:
-    """Per kept node: targets that alone take it DOWN, and those that take it DEGRADED or worse."""
+    """Per kept node: targets that alone take it DOWN, and those that take it DEGRADED or worse.
+
+    ``explicit_down`` (when asked for) is ``down`` computed without the edges the model never
+    states: the difference is what the model's author cannot see from their own file.
+    """
 
     down: dict[int, frozenset[int]]
     degraded: dict[int, frozenset[int]]
+    explicit_down: dict[int, frozenset[int]] | None = None
 
 
 def at_least(m: int, sets: list[frozenset[int]]) -> frozenset[int]:
@@ -47,71 +52,73 @@ def at_least(m: int, sets: list[frozenset[int]]) -> frozenset[int]:
 
 
 def single_failures(
-    graph: Graph, keep: Iterable[int] | None = None, *, ignore_hidden: bool = False
+    graph: Graph, keep: Iterable[int] | None = None, *, explicit: bool = False
 ) -> SingleFailures:
-    """Return S and D for the nodes ``keep`` (default: every business service).
-
-    With ``ignore_hidden`` the edges the model never states are left out: the difference to a
-    normal run is what the model's author cannot see from their own file.
-    """
+    """Return S and D for the nodes ``keep`` (default: every business service); with
+    ``explicit``, also S without hidden edges, computed in the same pass."""
     wanted = set(keep) if keep is not None else {graph.business_node(b) for b in graph.business}
     indptr = graph.indptr.tolist()
     inputs = graph.inputs.tolist()
     ekind = graph.edge_kind.tolist()
+    hidden = graph.edge_hidden.tolist()
     ks = graph.k.tolist()
     is_target = [k < NodeKind.GATE for k in graph.kind.tolist()]
     remaining = (graph.out_indptr[1:] - graph.out_indptr[:-1]).tolist()
     n = graph.size
     down: list[frozenset[int] | None] = [None] * n
     degr: list[frozenset[int] | None] = [None] * n
+    seen: list[frozenset[int] | None] = [None] * n  # explicit-only S
     soft = int(EdgeKind.SOFT)
-    skip = graph.edge_hidden.tolist() if ignore_hidden else [False] * len(inputs)
 
-    def compute(v: int) -> tuple[frozenset[int], frozenset[int]]:
+    def compute(v: int) -> None:
         lo, hi = indptr[v], indptr[v + 1]
         own = frozenset((v,)) if is_target[v] else EMPTY
         if lo == hi:
-            return own, own
+            down[v] = degr[v] = seen[v] = own
+            return
         m = hi - lo - ks[v] + 1
+        d_sets = [EMPTY if ekind[e] == soft else down[inputs[e]] or EMPTY for e in range(lo, hi)]
+        s = own | at_least(m, d_sets)
+        down[v] = s
+        degr[v] = s | at_least(m, [degr[inputs[e]] or EMPTY for e in range(lo, hi)])
+        if not explicit:
+            return
         # Hidden edges only ever sit on ALL gates (m = 1), so an empty set drops them cleanly.
-        d_sets = [
-            EMPTY if ekind[e] == soft or skip[e] else down[inputs[e]] or EMPTY
+        x_sets = [
+            EMPTY if ekind[e] == soft or hidden[e] else seen[inputs[e]] or EMPTY
             for e in range(lo, hi)
         ]
-        g_sets = [EMPTY if skip[e] else degr[inputs[e]] or EMPTY for e in range(lo, hi)]
-        s = own | at_least(m, d_sets)
-        return s, s | at_least(m, g_sets)
+        same = all(x is d for x, d in zip(x_sets, d_sets, strict=True))
+        seen[v] = s if same else own | at_least(m, x_sets)
 
     for scc in strongly_connected(graph):
         if len(scc) == 1 and scc[0] not in inputs[indptr[scc[0]] : indptr[scc[0] + 1]]:
-            v = scc[0]
-            down[v], degr[v] = compute(v)
+            compute(scc[0])
         else:
-            _fixpoint(scc, compute, down, degr)
-        _release(scc, indptr, inputs, remaining, wanted, down, degr)
+            _fixpoint(scc, compute, (down, degr, seen))
+        _release(scc, indptr, inputs, remaining, wanted, (down, degr, seen))
     return SingleFailures(
         down={v: down[v] or EMPTY for v in wanted},
         degraded={v: degr[v] or EMPTY for v in wanted},
+        explicit_down={v: seen[v] or EMPTY for v in wanted} if explicit else None,
     )
 
 
-def _fixpoint(
-    scc: list[int],
-    compute: object,
-    down: list[frozenset[int] | None],
-    degr: list[frozenset[int] | None],
-) -> None:
+Sets = list[frozenset[int] | None]
+
+
+def _fixpoint(scc: list[int], compute: Callable[[int], None], tables: tuple[Sets, ...]) -> None:
     """Raise the sets of a cycle's members until none changes (monotone, so it ends)."""
-    assert callable(compute)
     for v in scc:
-        down[v], degr[v] = EMPTY, EMPTY
+        for table in tables:
+            table[v] = EMPTY
     changed = True
     while changed:
         changed = False
         for v in scc:
-            s, d = compute(v)
-            if s != down[v] or d != degr[v]:
-                down[v], degr[v] = s, d
+            before = [table[v] for table in tables]
+            compute(v)
+            if any(table[v] != old for table, old in zip(tables, before, strict=True)):
                 changed = True
 
 
@@ -121,8 +128,7 @@ def _release(
     inputs: list[int],
     remaining: list[int],
     wanted: set[int],
-    down: list[frozenset[int] | None],
-    degr: list[frozenset[int] | None],
+    tables: tuple[Sets, ...],
 ) -> None:
     """Drop the sets of inputs whose every dependent is now computed."""
     for v in scc:
@@ -130,4 +136,5 @@ def _release(
             u = inputs[e]
             remaining[u] -= 1
             if remaining[u] == 0 and u not in wanted:
-                down[u] = degr[u] = None
+                for table in tables:
+                    table[u] = None

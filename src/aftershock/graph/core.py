@@ -105,7 +105,7 @@ class Graph:
 
     def targets(self) -> list[int]:
         """Return the ids of every failure target in the graph."""
-        return [i for i in range(self.size) if self.kind[i] < NodeKind.GATE]
+        return np.flatnonzero(self.kind < NodeKind.GATE).tolist()
 
 
 def freeze(*arrays: npt.NDArray[np.generic]) -> None:

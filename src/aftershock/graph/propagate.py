@@ -51,6 +51,9 @@ class _Arrays:
         self.out_indptr = graph.out_indptr.tolist()
         self.outputs = graph.outputs.tolist()
         self.out_edges = graph.out_edges.tolist()
+        self.inputs = graph.inputs.tolist()
+        self.edge_hidden = graph.edge_hidden.tolist()
+        self.kind = graph.kind.tolist()
 
 
 _CACHE: dict[int, tuple[Graph, _Arrays]] = {}
@@ -86,6 +89,7 @@ def propagate(graph: Graph, failed: Iterable[int]) -> Propagation:
     bad = [0] * n  # inputs at least DEGRADED after transform
     down = [0] * n  # inputs DOWN after transform
     failed_set = frozenset(failed)
+    soft = int(EdgeKind.SOFT)
     sent = [UP] * n  # the state each node's dependents have been told about
     stack = []
     for node in failed_set:
@@ -107,8 +111,12 @@ def propagate(graph: Graph, failed: Iterable[int]) -> Propagation:
         sent[node] = new
         for pos in range(out_indptr[node], out_indptr[node + 1]):
             target = outputs[pos]
-            kind = ekind[out_edges[pos]]
-            t_old, t_new = transform(old, kind), transform(new, kind)
+            # transform() inlined: this loop is the hot path of every propagation
+            if ekind[out_edges[pos]] == soft:
+                t_old = DEGRADED if old == DOWN else old
+                t_new = DEGRADED if new == DOWN else new
+            else:
+                t_old, t_new = old, new
             if t_old == t_new:
                 continue
             if t_old == UP:

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-from aftershock.graph.core import Graph
+import functools
+
+from aftershock.graph.core import Graph, NodeKind
 
 
+@functools.lru_cache(maxsize=4)
 def strongly_connected(graph: Graph) -> list[list[int]]:
     """Return the graph's strongly connected components, every SCC after the SCCs it depends on.
 
     Tarjan's algorithm (Tarjan 1972, "Depth-first search and linear graph algorithms"), written
     iteratively so that a 100,000-node dependency chain does not overflow Python's stack. Tarjan
     emits an SCC once everything reachable from it has been emitted, which, following edges
-    from a node to its inputs, is exactly inputs-first order.
+    from a node to its inputs, is exactly inputs-first order. Cached per graph (graphs are
+    immutable); callers must not modify the returned lists.
     """
     indptr = graph.indptr.tolist()
     inputs = graph.inputs.tolist()
@@ -64,11 +68,13 @@ def strongly_connected(graph: Graph) -> list[list[int]]:
 
 def component_cycles(graph: Graph) -> list[list[str]]:
     """Return cycles among components: each SCC of two or more components, or a self-loop."""
-    from aftershock.graph.core import NodeKind
-
+    kinds = graph.kind.tolist()
+    component = int(NodeKind.COMPONENT)
     cycles = []
     for scc in strongly_connected(graph):
-        members = [v for v in scc if graph.kind[v] == NodeKind.COMPONENT]
+        if len(scc) == 1 and kinds[scc[0]] != component:
+            continue
+        members = [v for v in scc if kinds[v] == component]
         if len(scc) > 1 and len(members) > 1:
             cycles.append(sorted(graph.names[v] for v in members))
         elif len(scc) == 1 and scc[0] in graph.input_ids(scc[0]):

@@ -42,6 +42,16 @@ def load_model(
 def load_model_text(text: str, name: str = "<string>", *, catalog: Catalog | None = None) -> Model:
     """Return the validated model in YAML ``text``; ``name`` labels errors."""
     source = parse(text, name)
+    try:
+        return _validated(source, catalog)
+    except ModelValidationError:
+        if not source.fast:
+            raise
+    # Errors are always reported from the careful parse, which knows every line.
+    return _validated(parse(text, name, fast=False), catalog)
+
+
+def _validated(source: YamlSource, catalog: Catalog | None) -> Model:
     model = validate(source)
     problems = check_references(model, catalog or load_catalog(), source)
     if problems:

@@ -68,6 +68,7 @@ def check_references(model: Model, catalog: Catalog, source: YamlSource | None) 
                     _guess(entry, names) or "declare it under components:",
                 )
     vendors = {c.vendor for c in model.components.values() if c.vendor}
+    own_targets = {*names, *vendors}
     for cname, comp in model.components.items():
         base: Path = ("components", cname)
         if cname in catalog.providers or cname in vendors:
@@ -98,15 +99,14 @@ def check_references(model: Model, catalog: Catalog, source: YamlSource | None) 
             for i, place in enumerate(places):
                 _check_place(out, (*base, field, i), place, catalog, provider_ok=field == "runs_on")
         if comp.failover is not None:
-            targets = [*names, *vendors]
             for i, target in enumerate(comp.failover.uses):
-                problem = target_error(target, catalog, targets)
+                problem = target_error(target, catalog, own_targets)
                 if problem:
                     out.add(
                         (*base, "failover", "uses", i),
                         f"unknown failure target {target!r}: {problem}",
                         target,
-                        suggest_target(target, catalog, targets)
+                        suggest_target(target, catalog, own_targets)
                         or "name a failure target, e.g. aws/global/route53/control",
                     )
     return out.problems

@@ -4,7 +4,7 @@ component name or a vendor name. This module checks a path against the catalog."
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
 from aftershock.catalog.load import Catalog
 from aftershock.model.suggest import closest, did_you_mean
@@ -46,12 +46,12 @@ def zone_error(provider: str, region: str, zone: str, catalog: Catalog) -> str |
     return f"unknown zone {zone!r} in {provider}/{region}{_guess(zone, zones)} (zones: {known})"
 
 
-def target_error(path: str, catalog: Catalog, names: Iterable[str] = ()) -> str | None:
+def target_error(path: str, catalog: Catalog, names: Collection[str] = ()) -> str | None:
     """Return why ``path`` is not a failure target, or None when it is.
 
-    ``names`` are the model's own targets: component and vendor names.
+    ``names`` are the model's own targets: component and vendor names (a set or a dict keeps
+    the look-up constant-time; they are listed only to suggest a correction).
     """
-    names = list(names)
     if "/" not in path:
         if path in catalog.providers or path in names:
             return None
@@ -82,9 +82,8 @@ def target_error(path: str, catalog: Catalog, names: Iterable[str] = ()) -> str 
     return None
 
 
-def suggest_target(path: str, catalog: Catalog, names: Iterable[str] = ()) -> str | None:
+def suggest_target(path: str, catalog: Catalog, names: Collection[str] = ()) -> str | None:
     """Return "did you mean 'PATH'?" with the one misspelt part of ``path`` corrected."""
-    names = list(names)
     parts = path.split("/")
     for i, part in enumerate(parts):
         prefix = parts[:i]
