@@ -45,7 +45,7 @@ def test_cut_sets_equal_brute_force(doc: dict[str, Any]) -> None:
     targets = graph.targets()
     down_alone = {t: brute.evaluate({graph.names[t]})[1] for t in targets}
     for b in graph.business:
-        family = families[graph.business_node(b)]
+        family = families[graph.business_node(b)].sets()
         singles = {next(iter(s)) for s in family if len(s) == 1}
         assert singles == {t for t in targets if down_alone[t][b] == 2}
         pairs = {s for s in family if len(s) == 2}
@@ -119,3 +119,27 @@ def test_check_is_deterministic(doc: dict[str, Any]) -> None:
     first = aftershock.render_json(aftershock.check(build(doc)).to_dict())
     second = aftershock.render_json(aftershock.check(build(doc)).to_dict())
     assert first == second
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(models(max_components=3))
+def test_order_three_cut_sets_equal_brute_force(doc: dict[str, Any]) -> None:
+    graph = build(doc)
+    targets = graph.targets()
+    if len(targets) > 24:
+        return  # keep the brute force over triples small
+    brute = Brute(graph.model, aftershock.load_catalog())
+    families = cut_sets(graph, 3)
+    down = {}
+    for size in (1, 2, 3):
+        for combo in itertools.combinations(targets, size):
+            down[frozenset(combo)] = brute.evaluate({graph.names[t] for t in combo})[1]
+    for b in graph.business:
+        found = set(families[graph.business_node(b)].sets())
+        expected = {
+            cut
+            for cut, states in down.items()
+            if states[b] == 2
+            and not any(states2[b] == 2 for sub, states2 in down.items() if sub < cut)
+        }
+        assert found == expected, b

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from aftershock.allocation import bulk_allocation
 from aftershock.analysis.cutsets import cut_sets
 from aftershock.analysis.dependencies import depends_on, hidden, reach
 from aftershock.analysis.findings import FindingBuilder, failover_needs
@@ -30,7 +31,11 @@ def check(graph: Graph, *, order: int = 2, catalog: Catalog | None = None) -> Ch
     """
     if order < 1:
         raise ValueError(f"order must be at least 1 (not {order})")
-    catalog = catalog or load_catalog()
+    with bulk_allocation():
+        return _check(graph, order, catalog or load_catalog())
+
+
+def _check(graph: Graph, order: int, catalog: Catalog) -> CheckResult:
     model = graph.model
     names = graph.names
     bnodes = {b: graph.business_node(b) for b in graph.business}
@@ -53,7 +58,8 @@ def check(graph: Graph, *, order: int = 2, catalog: Catalog | None = None) -> Ch
         seen = reach(graph, node, explicit_only=True)
         cones[b] = {names[v] for v in full if kinds[v] == component}
         down = singles.down[node]
-        fam = families.get(node) or frozenset(frozenset((t,)) for t in down)
+        family = families.get(node)
+        fam = family.sets() if family is not None else [frozenset((t,)) for t in down]
         reports[b] = ServiceReport(
             name=b,
             spofs=sorted(names[t] for t in down),

@@ -4,57 +4,99 @@ Bottom-up over the graph, in the manner of MOCUS (Fussell and Vesely, 1972) but 
 ``order`` at every step: a k-of-n gate is down when m = n - k + 1 inputs are down, so its cut
 sets are the minimal unions of one cut set from each of m inputs. Soft edges never take a node
 down and contribute nothing. Cycles are iterated to their least fixpoint as in single.py.
+
+A family is kept as its single targets plus its larger sets, none of which holds a single: an
+ALL gate (the common case) is then a union of sets of integers, done in C, and only the larger
+sets, usually few, need minimising.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from itertools import combinations
+from typing import NamedTuple
 
 from aftershock.graph.core import EdgeKind, Graph, NodeKind
 from aftershock.graph.scc import strongly_connected
 
-Family = frozenset[frozenset[int]]
-NONE: Family = frozenset()
+Cut = frozenset[int]
 
 
-def minimize(sets: Iterable[frozenset[int]]) -> Family:
-    """Return the sets that contain no other set of the collection."""
-    ordered = sorted(set(sets), key=len)
-    kept: list[frozenset[int]] = []
-    singles: set[int] = set()
-    for s in ordered:
-        if len(s) <= 1:
-            singles |= s
-            kept.append(s)
-        elif s & singles:
-            continue
-        elif len(s) == 2 or not any(k <= s for k in kept if 1 < len(k) < len(s)):
-            kept.append(s)  # a pair holds no smaller set but singletons
-    return frozenset(kept)
+class Family(NamedTuple):
+    """Minimal cut sets: the single targets, and the larger sets (none holding a single)."""
+
+    singles: frozenset[int]
+    larger: frozenset[Cut]
+
+    def sets(self) -> list[Cut]:
+        """Return every cut set, singles first."""
+        return [frozenset((t,)) for t in self.singles] + list(self.larger)
 
 
-def product(families: list[Family], order: int) -> Family:
-    """Return minimal unions taking one set from each family, none larger than ``order``."""
-    result: Family = frozenset((frozenset(),))
-    for family in sorted(families, key=len):
-        if not family:
-            return NONE
-        result = minimize(a | b for a in result for b in family if len(a | b) <= order)
-        if not result:
-            return NONE
-    return result
+NONE = Family(frozenset(), frozenset())
+
+
+def _minimal(larger: Iterable[Cut], singles: frozenset[int]) -> frozenset[Cut]:
+    """Return the sets that hold no single and no smaller listed set."""
+    kept = [s for s in set(larger) if not (s & singles)]
+    if all(len(s) == 2 for s in kept):
+        return frozenset(kept)  # a pair holds no smaller set but singles
+    kept.sort(key=len)
+    out: list[Cut] = []
+    for s in kept:
+        if not any(k < s for k in out if len(k) < len(s)):
+            out.append(s)
+    return frozenset(out)
+
+
+def _union(families: list[Family]) -> Family:
+    """Return the family of an ALL gate: down when any input is down."""
+    singles = frozenset().union(*(f.singles for f in families))
+    larger = [s for f in families for s in f.larger]
+    return Family(singles, _minimal(larger, singles) if larger else frozenset())
+
+
+def _product(a: Family, b: Family, order: int) -> Family:
+    """Return the family of 'a and b both down': minimal unions of one set from each."""
+    singles = a.singles & b.singles
+    if order < 2:
+        return Family(singles, frozenset())
+    only_a, only_b = a.singles - singles, b.singles - singles
+    out: set[Cut] = set()
+    if order >= 2 and only_a and only_b:
+        out.update(frozenset((x, y)) for x in only_a for y in only_b)
+    for x in only_a:
+        out.update(s | {x} for s in b.larger if len(s) < order and x not in s)
+    for y in only_b:
+        out.update(s | {y} for s in a.larger if len(s) < order and y not in s)
+    for s in a.larger:
+        for t in b.larger:
+            u = s | t
+            if len(u) <= order:
+                out.add(u)
+    out.update(s for s in a.larger if s & only_b)
+    out.update(t for t in b.larger if t & only_a)
+    return Family(singles, _minimal(out, singles))
 
 
 def _gate(families: list[Family], m: int, order: int) -> Family:
     if m <= 1:
-        return minimize(s for f in families for s in f)
-    live = [f for f in families if f]
+        return _union(families)
+    live = [f for f in families if f.singles or f.larger]
     if len(live) < m:
         return NONE
     if m == len(families):
-        return product(families, order)
-    return minimize(s for combo in combinations(live, m) for s in product(list(combo), order))
+        result = live[0]
+        for fam in live[1:]:
+            result = _product(result, fam, order)
+        return result
+    combos = []
+    for combo in combinations(live, m):
+        result = combo[0]
+        for fam in combo[1:]:
+            result = _product(result, fam, order)
+        combos.append(result)
+    return _union(combos)
 
 
 def cut_sets(graph: Graph, order: int, keep: Iterable[int] | None = None) -> dict[int, Family]:
@@ -71,12 +113,13 @@ def cut_sets(graph: Graph, order: int, keep: Iterable[int] | None = None) -> dic
 
     def compute(v: int) -> Family:
         lo, hi = indptr[v], indptr[v + 1]
-        own: Family = frozenset((frozenset((v,)),)) if is_target[v] else NONE
+        own = Family(frozenset((v,)), frozenset()) if is_target[v] else NONE
         if lo == hi:
             return own
         m = hi - lo - ks[v] + 1
-        inner = [fam[inputs[e]] or NONE if ekind[e] != soft else NONE for e in range(lo, hi)]
-        return minimize(own | _gate(inner, m, order))
+        inner = [NONE if ekind[e] == soft else fam[inputs[e]] or NONE for e in range(lo, hi)]
+        found = _gate(inner, m, order)
+        return _union([own, found]) if is_target[v] else found
 
     for scc in strongly_connected(graph):
         if len(scc) == 1 and scc[0] not in inputs[indptr[scc[0]] : indptr[scc[0] + 1]]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from aftershock.allocation import bulk_allocation
 from aftershock.catalog.load import Catalog, load_catalog
 from aftershock.catalog.spec import Service
 from aftershock.graph.core import EdgeKind, Graph, NodeKind, freeze
@@ -287,4 +288,5 @@ class _Builder:
 
 def compile_model(model: Model, catalog: Catalog | None = None) -> Graph:
     """Return the Graph of a validated model (catalog targets are created as they are used)."""
-    return _Builder(model, catalog or load_catalog()).build()
+    with bulk_allocation():
+        return _Builder(model, catalog or load_catalog()).build()

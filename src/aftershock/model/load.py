@@ -10,6 +10,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from aftershock.allocation import bulk_allocation
 from aftershock.catalog.load import Catalog, load_catalog
 from aftershock.errors import ModelValidationError, Problem
 from aftershock.model.references import check_references
@@ -41,14 +42,15 @@ def load_model(
 
 def load_model_text(text: str, name: str = "<string>", *, catalog: Catalog | None = None) -> Model:
     """Return the validated model in YAML ``text``; ``name`` labels errors."""
-    source = parse(text, name)
-    try:
-        return _validated(source, catalog)
-    except ModelValidationError:
-        if not source.fast:
-            raise
-    # Errors are always reported from the careful parse, which knows every line.
-    return _validated(parse(text, name, fast=False), catalog)
+    with bulk_allocation():
+        source = parse(text, name)
+        try:
+            return _validated(source, catalog)
+        except ModelValidationError:
+            if not source.fast:
+                raise
+        # Errors are always reported from the careful parse, which knows every line.
+        return _validated(parse(text, name, fast=False), catalog)
 
 
 def _validated(source: YamlSource, catalog: Catalog | None) -> Model:
