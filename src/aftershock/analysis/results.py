@@ -180,3 +180,18 @@ def group_targets(targets: list[str], kinds: dict[str, str]) -> dict[str, list[s
         inner = sorted(planes[service])
         groups["managed services"].append(service + (f" [{', '.join(inner)}]" if inner else ""))
     return {g: sorted(v) if g != "managed services" else v for g, v in groups.items() if v}
+
+
+def fold_planes(cut_sets: list[list[str]], kinds: dict[str, str]) -> list[list[str]]:
+    """Return the cut sets of two or more targets with planes folded into their service, so
+    {a/dynamodb/data, b} and {a/dynamodb/dns, b} read once as {a/dynamodb, b}."""
+    out: list[list[str]] = []
+    seen: set[tuple[str, ...]] = set()
+    for cut in cut_sets:
+        if len(cut) < 2:
+            continue
+        folded = tuple(sorted({t.rsplit("/", 1)[0] if kinds.get(t) == "plane" else t for t in cut}))
+        if len(folded) > 1 and folded not in seen:
+            seen.add(folded)
+            out.append(list(folded))
+    return out

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import html
+import re
 
-from aftershock.analysis.results import CheckResult, ExplainResult, group_targets
+from aftershock.analysis.results import CheckResult, ExplainResult, fold_planes, group_targets
 from aftershock.model.duration import format_duration
 
 _SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_{}[]()#+!|~>"})
@@ -13,6 +14,17 @@ _SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_{}[]()#+!|~>"})
 def md(text: object) -> str:
     """Return ``text`` safe inside Markdown: HTML escaped, Markdown syntax neutralised."""
     return html.escape(str(text), quote=False).translate(_SPECIAL).replace("\n", " ")
+
+
+_PLAIN = re.compile(r"^[A-Za-z0-9_./:@+, \[\]-]*$")
+
+
+def code(text: object, *, table: bool = False) -> str:
+    """Return a name as a code span; anything but a plain name (a vendor called
+    ``<img onerror=...>``) as escaped text instead, which no renderer can misread."""
+    del table  # plain names hold no pipe, the one character a GFM table cell needs escaped
+    value = str(text)
+    return f"`{value}`" if _PLAIN.match(value) else md(value)
 
 
 def _dur(seconds: float | None) -> str:
@@ -51,22 +63,26 @@ def render_check_markdown(result: CheckResult) -> str:
         if not groups:
             out.append("- none")
         for group, names in groups.items():
-            out.append(f"- {group}: " + ", ".join(f"`{md(n)}`" for n in names))
+            out.append(f"- {group}: " + ", ".join(code(n) for n in names))
         if rep.hidden_spofs:
             out.append(
                 "\n**Hidden single points of failure**: "
-                + ", ".join(f"`{md(t)}`" for t in rep.hidden_spofs)
+                + ", ".join(code(t) for t in rep.hidden_spofs)
             )
         if rep.degraded_by:
-            out.append("\n**Degraded by**: " + ", ".join(f"`{md(t)}`" for t in rep.degraded_by))
-        pairs = [c for c in rep.cut_sets if len(c) > 1]
+            out.append("\n**Degraded by**: " + ", ".join(code(t) for t in rep.degraded_by))
+        pairs = fold_planes(rep.cut_sets, result.kinds)
         if pairs:
-            out.append(f"\n**Cut sets up to order {result.order}** ({len(pairs)}):\n")
-            out += ["- " + ", ".join(f"`{md(t)}`" for t in c) for c in pairs]
+            out.append(
+                f"\n**Cut sets of 2{f' to {result.order}' if result.order > 2 else ''} targets** "
+                f"({len(pairs)}; planes folded "
+                "into their service, every set in the JSON output):\n"
+            )
+            out += ["- " + ", ".join(code(t) for t in c) for c in pairs]
         if rep.hidden:
             out.append("\n**Hidden dependencies**:\n")
             out += [
-                f"- `{md(h.target)}` via " + " → ".join(md(p) for p in h.path) for h in rep.hidden
+                f"- {code(h.target)} via " + " → ".join(md(p) for p in h.path) for h in rep.hidden
             ]
     out += [
         "",
@@ -77,7 +93,7 @@ def render_check_markdown(result: CheckResult) -> str:
     ]
     for row in result.concentration:
         out.append(
-            f"| `{md(row.target)}` | {row.kind} | {md(', '.join(row.down))} | "
+            f"| {code(row.target, table=True)} | {row.kind} | {md(', '.join(row.down))} | "
             f"{md(', '.join(row.degraded))} | {row.cost_per_hour:,.0f} |"
         )
     out += [

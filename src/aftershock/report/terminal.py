@@ -9,7 +9,7 @@ from rich.table import Table
 from rich.text import Text
 
 from aftershock.analysis.findings import top_targets
-from aftershock.analysis.results import CheckResult, ExplainResult, group_targets
+from aftershock.analysis.results import CheckResult, ExplainResult, fold_planes, group_targets
 from aftershock.model.duration import format_duration
 
 SEVERITY_STYLE = {
@@ -204,18 +204,3 @@ def render_explain(result: ExplainResult, console: Console) -> None:
     if result.components:
         affected = ", ".join(f"{c} {s}" for c, s in sorted(result.components.items()))
         console.print(Text("Components affected: ", style="bold") + Text(affected))
-
-
-def fold_planes(cut_sets: list[list[str]], kinds: dict[str, str]) -> list[list[str]]:
-    """Return the cut sets of two or more targets with planes folded into their service, so
-    {a/dynamodb/data, b} and {a/dynamodb/dns, b} read once as {a/dynamodb, b}."""
-    out: list[list[str]] = []
-    seen: set[tuple[str, ...]] = set()
-    for cut in cut_sets:
-        if len(cut) < 2:
-            continue
-        folded = tuple(sorted({t.rsplit("/", 1)[0] if kinds.get(t) == "plane" else t for t in cut}))
-        if len(folded) > 1 and folded not in seen:
-            seen.add(folded)
-            out.append(list(folded))
-    return out
