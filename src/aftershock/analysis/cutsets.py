@@ -3,7 +3,7 @@
 Bottom-up over the graph, in the manner of MOCUS (Fussell and Vesely, 1972) but truncated to
 ``order`` at every step: a k-of-n gate is down when m = n - k + 1 inputs are down, so its cut
 sets are the minimal unions of one cut set from each of m inputs. Soft edges never take a node
-down and contribute nothing. Cycles are iterated to their least fixpoint as in single.py.
+down and contribute nothing. Cycles are iterated to their least fixpoint (graph/bottomup.py).
 
 A family is kept as its single targets plus its larger sets, none of which holds a single: an
 ALL gate (the common case) is then a union of sets of integers, done in C, and only the larger
@@ -16,8 +16,8 @@ from collections.abc import Iterable
 from itertools import combinations
 from typing import NamedTuple
 
+from aftershock.graph.bottomup import bottom_up
 from aftershock.graph.core import EdgeKind, Graph, NodeKind
-from aftershock.graph.scc import strongly_connected
 
 Cut = frozenset[int]
 
@@ -107,7 +107,6 @@ def cut_sets(graph: Graph, order: int, keep: Iterable[int] | None = None) -> dic
     ekind = graph.edge_kind.tolist()
     ks = graph.k.tolist()
     is_target = [k < NodeKind.GATE for k in graph.kind.tolist()]
-    remaining = (graph.out_indptr[1:] - graph.out_indptr[:-1]).tolist()
     fam: list[Family | None] = [None] * graph.size
     soft = int(EdgeKind.SOFT)
 
@@ -121,23 +120,8 @@ def cut_sets(graph: Graph, order: int, keep: Iterable[int] | None = None) -> dic
         found = _gate(inner, m, order)
         return _union([own, found]) if is_target[v] else found
 
-    for scc in strongly_connected(graph):
-        if len(scc) == 1 and scc[0] not in inputs[indptr[scc[0]] : indptr[scc[0] + 1]]:
-            fam[scc[0]] = compute(scc[0])
-        else:
-            for v in scc:
-                fam[v] = NONE
-            changed = True
-            while changed:
-                changed = False
-                for v in scc:
-                    new = compute(v)
-                    if new != fam[v]:
-                        fam[v], changed = new, True
-        for v in scc:
-            for e in range(indptr[v], indptr[v + 1]):
-                u = inputs[e]
-                remaining[u] -= 1
-                if remaining[u] == 0 and u not in wanted:
-                    fam[u] = None
+    def solve(v: int) -> None:
+        fam[v] = compute(v)
+
+    bottom_up(graph, solve, (fam,), wanted, NONE)
     return {v: fam[v] or NONE for v in wanted}

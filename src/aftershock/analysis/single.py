@@ -6,20 +6,18 @@ found in at least m of the inputs' sets (m = 1: the union, an ALL gate; m = n: t
 intersection, an ANY gate), plus the node itself when it is a failure target. D, the targets
 that take it at least DEGRADED, is the same over the inputs' D sets, soft edges included.
 Solving all targets at once is the product of the per-target propagations, so iterating each
-strongly connected component from empty sets up to its fixpoint gives the same least fixpoint
-as propagating each failure alone (a cycle is down only if something outside brings it down).
-Sets of nodes no longer needed are dropped as soon as their last dependent has been computed,
-which keeps memory near the width of the graph instead of its size.
+strongly connected component from empty sets up to its fixpoint (graph/bottomup.py) gives the
+same least fixpoint as propagating each failure alone.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 
+from aftershock.graph.bottomup import bottom_up
 from aftershock.graph.core import EdgeKind, Graph, NodeKind
-from aftershock.graph.scc import strongly_connected
 
 EMPTY: frozenset[int] = frozenset()
 
@@ -63,7 +61,6 @@ def single_failures(
     hidden = graph.edge_hidden.tolist()
     ks = graph.k.tolist()
     is_target = [k < NodeKind.GATE for k in graph.kind.tolist()]
-    remaining = (graph.out_indptr[1:] - graph.out_indptr[:-1]).tolist()
     n = graph.size
     down: list[frozenset[int] | None] = [None] * n
     degr: list[frozenset[int] | None] = [None] * n
@@ -91,50 +88,9 @@ def single_failures(
         same = all(x is d for x, d in zip(x_sets, d_sets, strict=True))
         seen[v] = s if same else own | at_least(m, x_sets)
 
-    for scc in strongly_connected(graph):
-        if len(scc) == 1 and scc[0] not in inputs[indptr[scc[0]] : indptr[scc[0] + 1]]:
-            compute(scc[0])
-        else:
-            _fixpoint(scc, compute, (down, degr, seen))
-        _release(scc, indptr, inputs, remaining, wanted, (down, degr, seen))
+    bottom_up(graph, compute, (down, degr, seen), wanted, EMPTY)
     return SingleFailures(
         down={v: down[v] or EMPTY for v in wanted},
         degraded={v: degr[v] or EMPTY for v in wanted},
         explicit_down={v: seen[v] or EMPTY for v in wanted} if explicit else None,
     )
-
-
-Sets = list[frozenset[int] | None]
-
-
-def _fixpoint(scc: list[int], compute: Callable[[int], None], tables: tuple[Sets, ...]) -> None:
-    """Raise the sets of a cycle's members until none changes (monotone, so it ends)."""
-    for v in scc:
-        for table in tables:
-            table[v] = EMPTY
-    changed = True
-    while changed:
-        changed = False
-        for v in scc:
-            before = [table[v] for table in tables]
-            compute(v)
-            if any(table[v] != old for table, old in zip(tables, before, strict=True)):
-                changed = True
-
-
-def _release(
-    scc: Collection[int],
-    indptr: list[int],
-    inputs: list[int],
-    remaining: list[int],
-    wanted: set[int],
-    tables: tuple[Sets, ...],
-) -> None:
-    """Drop the sets of inputs whose every dependent is now computed."""
-    for v in scc:
-        for e in range(indptr[v], indptr[v + 1]):
-            u = inputs[e]
-            remaining[u] -= 1
-            if remaining[u] == 0 and u not in wanted:
-                for table in tables:
-                    table[u] = None

@@ -1,0 +1,66 @@
+"""Solve a per-node quantity bottom-up over a Graph: inputs first, cycles to their fixpoint.
+
+Used by the single-failure sets and the cut sets: each node's value follows from its inputs'
+values. Strongly connected components come in dependency order; a cycle's members start from
+``empty`` and are recomputed until none changes (the analyses are monotone, so this ends at the
+least fixpoint: a cycle is down only if something outside it brings it down). A node's value is
+dropped once every dependent has been computed, unless it is wanted, so memory follows the
+width of the graph rather than its size.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection
+from typing import Any
+
+from aftershock.graph.core import Graph
+from aftershock.graph.scc import strongly_connected
+
+Table = list[Any]
+
+
+def bottom_up(
+    graph: Graph,
+    compute: Callable[[int], None],
+    tables: tuple[Table, ...],
+    wanted: Collection[int],
+    empty: object,
+) -> None:
+    """Fill ``tables`` (one slot per node) by calling ``compute(node)`` in dependency order.
+
+    ``compute`` reads its inputs' slots and writes the node's own; on a cycle it is called
+    repeatedly, its members starting from ``empty``, until no slot changes. Slots of nodes not
+    in ``wanted`` are reset to None once nothing needs them.
+    """
+    indptr = graph.indptr.tolist()
+    inputs = graph.inputs.tolist()
+    remaining = (graph.out_indptr[1:] - graph.out_indptr[:-1]).tolist()
+    for scc in strongly_connected(graph):
+        first = scc[0]
+        if len(scc) == 1 and first not in inputs[indptr[first] : indptr[first + 1]]:
+            compute(first)
+        else:
+            _fixpoint(scc, compute, tables, empty)
+        for v in scc:
+            for e in range(indptr[v], indptr[v + 1]):
+                u = inputs[e]
+                remaining[u] -= 1
+                if remaining[u] == 0 and u not in wanted:
+                    for table in tables:
+                        table[u] = None
+
+
+def _fixpoint(
+    scc: list[int], compute: Callable[[int], None], tables: tuple[Table, ...], empty: object
+) -> None:
+    for v in scc:
+        for table in tables:
+            table[v] = empty
+    changed = True
+    while changed:
+        changed = False
+        for v in scc:
+            before = [table[v] for table in tables]
+            compute(v)
+            if any(table[v] != old for table, old in zip(tables, before, strict=True)):
+                changed = True
