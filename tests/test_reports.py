@@ -51,3 +51,16 @@ def test_terminal_report_fits_a_narrow_console() -> None:
     graph = aftershock.compile_model(aftershock.load_model())
     aftershock.render_check(aftershock.check(graph), Console(file=buffer, width=80))
     assert max(len(line) for line in buffer.getvalue().splitlines()) <= 80
+
+
+def test_a_model_without_business_services_says_what_to_add() -> None:
+    model = aftershock.load_model_text(
+        "aftershock: 1\nname: bare\ncomponents:\n  thing: {kind: service}\n", "bare.yaml"
+    )
+    buffer = io.StringIO()
+    aftershock.render_check(
+        aftershock.check(aftershock.compile_model(model)), Console(file=buffer, width=100)
+    )
+    text = buffer.getvalue()
+    assert "No business services" in text and "entry" in text
+    assert "Findings: none" in text

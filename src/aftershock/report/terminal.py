@@ -43,12 +43,23 @@ def render_check(result: CheckResult, console: Console) -> None:
             f"services, {stats['targets']} failure targets)",
         )
     )
-    console.print(_overview(result))
-    for name, rep in result.business_services.items():
-        console.print(_service_panel(result, name))
-        del rep
-    console.print(_concentration(result))
-    console.print(_findings(result))
+    if not result.business_services:
+        console.print(
+            "No business services: add `business_services:` with the `entry` components your "
+            "users touch, and the check will say what each one depends on and what takes it "
+            "down."
+        )
+    else:
+        console.print(_overview(result))
+        for name in result.business_services:
+            console.print(_service_panel(result, name))
+        console.print(_concentration(result))
+    if result.findings:
+        console.print(_findings(result))
+    else:
+        console.print(Text("Findings: none", style="green"))
+    if not result.business_services:
+        return
     for answer in result.answers:
         table = Table(title=answer.question, title_justify="left", show_header=False, expand=True)
         table.add_column("service", style="bold", no_wrap=True)
