@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from aftershock.allocation import bulk_allocation
 from aftershock.analysis.cutsets import cut_sets
-from aftershock.analysis.dependencies import depends_on, hidden, reach
-from aftershock.analysis.findings import FindingBuilder, failover_needs
+from aftershock.analysis.dependencies import depends_on, hidden, named, reach
+from aftershock.analysis.findings import FindingBuilder, failover_needs, top_targets
 from aftershock.analysis.results import (
     Answer,
     CheckResult,
     ConcentrationRow,
+    HiddenDependency,
     RegionLoss,
     ServiceReport,
     group_targets,
@@ -17,6 +18,7 @@ from aftershock.analysis.results import (
 from aftershock.analysis.single import single_failures
 from aftershock.catalog.load import Catalog, load_catalog
 from aftershock.graph.core import Graph, NodeKind
+from aftershock.graph.propagate import Propagation, propagate
 from aftershock.graph.scc import component_cycles
 from aftershock.model.duration import format_duration as fmt
 
@@ -52,6 +54,7 @@ def _check(graph: Graph, order: int, catalog: Catalog) -> CheckResult:
     cones: dict[str, set[str]] = {}
     kinds = graph.kind.tolist()
     component = int(NodeKind.COMPONENT)
+    chains = _Chains(graph)
     for b, node in bnodes.items():
         spec = model.business_services[b]
         full = reach(graph, node)
@@ -67,7 +70,12 @@ def _check(graph: Graph, order: int, catalog: Catalog) -> CheckResult:
             cut_sets=sorted(sorted(names[t] for t in s) for s in fam),
             depends_on=depends_on(graph, full),
             hidden=hidden(graph, full, seen),
-            hidden_spofs=sorted(names[t] for t in down - singles.explicit_down[node]),
+            hidden_spofs=(
+                hidden_down := sorted(names[t] for t in down - singles.explicit_down[node])
+            ),
+            hidden_spof_paths=[
+                HiddenDependency(t, chains.path(t, node)) for t in top_targets(hidden_down)[:3]
+            ],
             cost_per_hour=spec.cost_per_hour,
             rto_s=spec.rto,
             rpo_s=spec.rpo,
@@ -77,7 +85,7 @@ def _check(graph: Graph, order: int, catalog: Catalog) -> CheckResult:
         rep.cut_sets.sort(key=lambda s: (len(s), s))
     findings = FindingBuilder(graph, catalog, cones, {n: singles.down[n] for n in needs})
     for b, rep in reports.items():
-        findings.spofs(b, rep.spofs, rep.hidden_spofs)
+        findings.spofs(b, rep.spofs, rep.hidden_spofs, rep.hidden_spof_paths)
         findings.objectives(b)
     findings.components()
     cycles = component_cycles(graph)
@@ -102,6 +110,21 @@ def _check(graph: Graph, order: int, catalog: Catalog) -> CheckResult:
             "targets": sum(1 for k in graph.kind.tolist() if k < NodeKind.GATE),
         },
     )
+
+
+class _Chains:
+    """Causal chains from one failed target up to a business service, one propagation per
+    target however many services ask (a region is usually the answer for all of them)."""
+
+    def __init__(self, graph: Graph) -> None:
+        self.graph = graph
+        self.done: dict[int, Propagation] = {}
+
+    def path(self, target: str, service: int) -> list[str]:
+        node = self.graph.index[target]
+        if node not in self.done:
+            self.done[node] = propagate(self.graph, [node])
+        return named(self.graph, self.done[node].chain(service))
 
 
 def _concentration(

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from aftershock.analysis.results import SEVERITIES, Finding, Severity
+from aftershock.analysis.results import SEVERITIES, Finding, HiddenDependency, Severity
 from aftershock.catalog.load import Catalog
 from aftershock.graph.core import Graph, NodeKind
-from aftershock.graph.propagate import Propagation, propagate
 from aftershock.model.duration import format_duration as fmt
 from aftershock.model.spec import Component, Model
 
@@ -70,18 +69,11 @@ class FindingBuilder:
             for c in comps:
                 self.users.setdefault(c, []).append(b)
         self.down_sets = down_sets  # failover requirement node -> targets that take it down
-        self._propagations: dict[int, Propagation] = {}
         self.items: list[Finding] = []
 
     def users_of(self, component: str) -> list[str]:
         """Return the business services whose dependencies include ``component``."""
         return self.users.get(component, [])
-
-    def _failed(self, target: int) -> Propagation:
-        """Return (and remember) the propagation of one failed target."""
-        if target not in self._propagations:
-            self._propagations[target] = propagate(self.graph, [target])
-        return self._propagations[target]
 
     def cost(self, services: list[str]) -> float:
         return sum(self.model.business_services[s].cost_per_hour for s in services)
@@ -116,7 +108,13 @@ class FindingBuilder:
         )
 
     # -- per business service ----------------------------------------------------------
-    def spofs(self, service: str, spofs: list[str], hidden: list[str]) -> None:
+    def spofs(
+        self,
+        service: str,
+        spofs: list[str],
+        hidden: list[str],
+        paths: list[HiddenDependency],
+    ) -> None:
         if not spofs:
             return
         graph = self.graph
@@ -133,10 +131,7 @@ class FindingBuilder:
         )
         if hidden:
             roots = top_targets(hidden)
-            chain = self._failed(graph.index[roots[0]]).chain(graph.business_node(service))
-            path = " -> ".join(
-                graph.names[v].removeprefix("bs:") for v in chain if graph.kind[v] != NodeKind.GATE
-            )
+            path = " -> ".join(paths[0].path) if paths else ""
             self.add(
                 "hidden-spof",
                 "critical",

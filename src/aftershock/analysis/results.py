@@ -39,6 +39,8 @@ class ServiceReport:
     depends_on: DependsOn
     hidden: list[HiddenDependency]
     hidden_spofs: list[str]
+    hidden_spof_paths: list[HiddenDependency]
+    """For the broadest hidden SPOFs, the causal chain from the service down to the target."""
     cost_per_hour: float
     rto_s: float | None
     rpo_s: float | None

@@ -8,7 +8,6 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from aftershock.analysis.findings import top_targets
 from aftershock.analysis.results import CheckResult, ExplainResult, fold_planes, group_targets
 from aftershock.model.duration import format_duration
 
@@ -133,19 +132,17 @@ def _service_panel(result: CheckResult, name: str) -> Panel:
             )
             + Text(shown + more)
         )
-    hidden_tops = set(top_targets(rep.hidden_spofs))
-    shown_hidden = [h for h in rep.hidden if h.target in hidden_tops]
-    for dep in shown_hidden[:4]:
+    for dep in rep.hidden_spof_paths:
         lines.append(
             Text("Hidden SPOF: ", style="bold")
             + Text(dep.target, style="bold red")
-            + Text(" via " + " -> ".join(dep.path))
+            + Text(" takes it down: " + " -> ".join(reversed(dep.path)))
         )
-    rest = len(rep.hidden) - len(shown_hidden[:4])
+    rest = len(rep.hidden)
     if rest > 0:
         lines.append(
             Text(
-                f"{rest} more hidden dependencies (regions, services the catalog adds); "
+                f"{rest} hidden dependencies (regions and services the catalog adds); "
                 "see --format json",
                 style="dim",
             )
