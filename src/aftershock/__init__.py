@@ -19,6 +19,7 @@ from aftershock.analysis.dependencies import explain
 from aftershock.analysis.policy import parse_policies, violations
 from aftershock.analysis.results import CheckResult, ExplainResult, Finding, ServiceReport
 from aftershock.analysis.single import SingleFailures, single_failures
+from aftershock.catalog.incidents import Incident, load_incidents
 from aftershock.catalog.load import Catalog, load_catalog
 from aftershock.errors import (
     AftershockError,
@@ -38,7 +39,7 @@ from aftershock.model.load import example_text, load_model, load_model_text
 from aftershock.model.schema import model_schema
 from aftershock.model.spec import Model
 from aftershock.report import render_json
-from aftershock.report.catalog import describe_catalog
+from aftershock.report.catalog import describe_catalog, describe_incidents
 from aftershock.report.markdown import render_check_markdown, render_explain_markdown
 from aftershock.report.terminal import render_check, render_explain
 
@@ -51,6 +52,7 @@ __all__ = [
     "ExplainResult",
     "Finding",
     "Graph",
+    "Incident",
     "InputError",
     "Model",
     "ModelFileError",
@@ -68,10 +70,12 @@ __all__ = [
     "compile_model",
     "cut_sets",
     "describe_catalog",
+    "describe_incidents",
     "example_text",
     "explain",
     "format_duration",
     "load_catalog",
+    "load_incidents",
     "load_model",
     "load_model_text",
     "model_schema",

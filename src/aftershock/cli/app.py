@@ -193,6 +193,20 @@ def catalog(
     sys.stdout.write(text)
 
 
+@app.command()
+def incidents(
+    incident: Annotated[str | None, typer.Argument(help="An incident id to show in full.")] = None,
+) -> None:
+    """List the incident library (real outages as timed failures of catalog targets)."""
+    import aftershock as api
+
+    try:
+        text = api.describe_incidents(incident)
+    except InputError as error:
+        _fail(error)
+    sys.stdout.write(text)
+
+
 def main() -> None:
     """Entry point of the console script: never a traceback for bad input."""
     try:

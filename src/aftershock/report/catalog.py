@@ -47,3 +47,53 @@ def describe_catalog(provider: str | None = None, catalog: Catalog | None = None
             )
         )
     return "\n".join(lines) + "\n"
+
+
+def describe_incidents(incident: str | None = None) -> str:
+    """Return the incident library as text: one line per incident, or one incident in full.
+
+    Raises InputError for an unknown incident id.
+    """
+    from aftershock.catalog.incidents import load_incidents
+    from aftershock.model.duration import format_duration
+    from aftershock.model.suggest import did_you_mean
+
+    library = load_incidents()
+    if incident is None:
+        lines = [
+            f"{i.id:30} {i.start:%Y-%m-%d %H:%MZ}  {format_duration(i.duration_s):>8}  {i.title}"
+            for i in library.values()
+        ]
+        lines.append("\n`aftershock incidents ID` shows one: its events, sources and lessons.")
+        return "\n".join(lines) + "\n"
+    if incident not in library:
+        raise InputError(
+            Problem(
+                f"unknown incident {incident!r}",
+                file="incidents",
+                value=incident,
+                hint=did_you_mean(incident, library) or "`aftershock incidents` lists the library",
+            )
+        )
+    i = library[incident]
+    lines = [
+        i.title,
+        "",
+        i.summary,
+        "",
+        f"{i.start:%Y-%m-%d %H:%M}Z to {i.end:%Y-%m-%d %H:%M}Z",
+        "",
+    ]
+    lines.append("events (UTC):")
+    for e in sorted(i.events, key=lambda e: (e.start, e.target)):
+        lines.append(
+            f"  {e.start:%m-%d %H:%M} - {e.end:%m-%d %H:%M}  {e.effect:8}  {e.target}  [{e.source}]"
+        )
+        if e.disputed:
+            lines.append(f"      sources disagree: {' '.join(e.disputed.split())}")
+    if i.lessons:
+        lines += ["", "lessons:", *(f"  - {lesson}" for lesson in i.lessons)]
+    if i.disputed:
+        lines += ["", f"sources disagree: {' '.join(i.disputed.split())}"]
+    lines += ["", "sources:", *(f"  {s}" for s in i.sources)]
+    return "\n".join(lines) + "\n"
