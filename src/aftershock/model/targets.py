@@ -53,9 +53,11 @@ def target_error(path: str, catalog: Catalog, names: Collection[str] = ()) -> st
     the look-up constant-time; they are listed only to suggest a correction).
     """
     if "/" not in path:
-        if path in catalog.providers or path in names:
+        if path in catalog.providers or path in names or path in catalog.vendors:
             return None
-        return f"unknown failure target {path!r}" + _guess(path, [*catalog.providers, *names])
+        return f"unknown failure target {path!r}" + _guess(
+            path, [*catalog.providers, *names, *catalog.vendors]
+        )
     parts = path.split("/")
     provider, region = parts[0], parts[1]
     problem = region_error(provider, region, catalog, allow_global=True)
