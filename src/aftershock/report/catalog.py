@@ -61,7 +61,7 @@ def describe_incidents(incident: str | None = None) -> str:
     library = load_incidents()
     if incident is None:
         lines = [
-            f"{i.id:30} {i.start:%Y-%m-%d %H:%MZ}  {format_duration(i.duration_s):>8}  {i.title}"
+            f"{i.id:30} {i.start:%Y-%m-%d %H:%MZ}  {format_duration(i.duration_s):>10}  {i.title}"
             for i in library.values()
         ]
         lines.append("\n`aftershock incidents ID` shows one: its events, sources and lessons.")
