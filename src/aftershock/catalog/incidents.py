@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-from datetime import datetime
 from pathlib import Path
 
 import yaml
@@ -62,10 +61,6 @@ class Incident(CatalogModel):
     def duration_s(self) -> float:
         """Return the incident's length in seconds."""
         return (self.end - self.start).total_seconds()
-
-    def offset_s(self, moment: datetime) -> float:
-        """Return seconds from the incident's start to ``moment``."""
-        return (moment - self.start).total_seconds()
 
 
 @functools.cache

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, NoReturn
@@ -186,11 +187,7 @@ def catalog(
     """List what the catalog knows: providers, or one provider's regions and services."""
     import aftershock as api
 
-    try:
-        text = api.describe_catalog(provider)
-    except InputError as error:
-        _fail(error)
-    sys.stdout.write(text)
+    _print_listing(api.describe_catalog, provider)
 
 
 @app.command()
@@ -200,8 +197,12 @@ def incidents(
     """List the incident library (real outages as timed failures of catalog targets)."""
     import aftershock as api
 
+    _print_listing(api.describe_incidents, incident)
+
+
+def _print_listing(describe: Callable[[str | None], str], name: str | None) -> None:
     try:
-        text = api.describe_incidents(incident)
+        text = describe(name)
     except InputError as error:
         _fail(error)
     sys.stdout.write(text)
