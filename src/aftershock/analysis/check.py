@@ -92,6 +92,7 @@ def _check(graph: Graph, order: int, catalog: Catalog) -> CheckResult:
     findings.cycles(cycles)
     concentration = _concentration(graph, singles.down, singles.degraded, bnodes)
     losses = _region_loss(graph, concentration)
+    kinds_named = _kinds(graph, reports, concentration)
     return CheckResult(
         model=model.name,
         order=order,
@@ -100,8 +101,8 @@ def _check(graph: Graph, order: int, catalog: Catalog) -> CheckResult:
         findings=findings.sorted(),
         cycles=cycles,
         region_loss=losses,
-        answers=_answers(graph, reports, losses),
-        kinds=_kinds(graph, reports, concentration),
+        answers=_answers(graph, reports, losses, kinds_named),
+        kinds=kinds_named,
         stats={
             "components": len(model.components),
             "business_services": len(bnodes),
@@ -170,10 +171,12 @@ def _region_loss(graph: Graph, rows: list[ConcentrationRow]) -> list[RegionLoss]
 
 
 def _answers(
-    graph: Graph, reports: dict[str, ServiceReport], losses: list[RegionLoss]
+    graph: Graph,
+    reports: dict[str, ServiceReport],
+    losses: list[RegionLoss],
+    kinds: dict[str, str],
 ) -> list[Answer]:
     model = graph.model
-    kinds = {graph.names[v]: NodeKind(int(graph.kind[v])).name.lower() for v in graph.targets()}
     where: dict[str, str] = {}
     spof: dict[str, str] = {}
     east: dict[str, str] = {}

@@ -6,7 +6,7 @@ from aftershock.analysis.results import SEVERITIES, Finding, HiddenDependency, S
 from aftershock.catalog.load import Catalog
 from aftershock.graph.core import Graph, NodeKind
 from aftershock.model.duration import format_duration as fmt
-from aftershock.model.spec import Component, Model
+from aftershock.model.spec import Component, Deploy, Model
 
 _RANK = {
     NodeKind.COMPONENT: 0,
@@ -171,15 +171,16 @@ class FindingBuilder:
         for name, comp in self.model.components.items():
             users = self.users_of(name)
             for deploy in comp.deploy:
-                self._placement(name, comp.uses, comp.kind, deploy.on, deploy, users)
+                self._placement(name, comp, deploy, users)
             if comp.strategy == "active-passive" and comp.failover is not None:
                 self._failover(name, users)
             self._replication(name, users)
             self._vendor(name, users)
 
-    def _placement(self, name, uses, kind, on, deploy, users) -> None:  # type: ignore[no-untyped-def]
+    def _placement(self, name: str, comp: Component, deploy: Deploy, users: list[str]) -> None:
+        uses, on = comp.uses, deploy.on
         provider, _, region = on.partition("/")
-        if region == "global" or kind == "external":
+        if region == "global" or comp.kind == "external":
             return
         spec = self.catalog.service(provider, uses.partition("/")[2]) if uses else None
         zonal = spec is None or spec.scope == "zonal"

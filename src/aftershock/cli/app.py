@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import sys
@@ -137,9 +138,9 @@ def check(
     elif fmt is Format.markdown:
         _write(api.render_check_markdown(result), output, force)
     elif output is not None:
-        console = Console(record=True, width=120, file=open(os.devnull, "w"))  # noqa: SIM115
-        api.render_check(result, console)
-        _write(console.export_text(), output, force)
+        buffer = io.StringIO()
+        api.render_check(result, Console(file=buffer, width=120, color_system=None))
+        _write(buffer.getvalue(), output, force)
     else:
         api.render_check(result, _stdout())
     violated = api.violations(result, policies)

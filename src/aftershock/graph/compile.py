@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 import numpy as np
 
 from aftershock.allocation import bulk_allocation
 from aftershock.catalog.load import Catalog, load_catalog
-from aftershock.catalog.spec import Service
+from aftershock.catalog.spec import PlaneName, Service
 from aftershock.graph.core import EdgeKind, Graph, NodeKind, freeze
 from aftershock.model.spec import Component, Deploy, Model
 from aftershock.model.targets import GLOBAL
@@ -98,7 +100,7 @@ class _Builder:
         spec = self._spec(p, s)
         nid = self.node(name, NodeKind.PLANE)  # registered first: catalog cycles terminate
         self.edge(nid, self.service(p, r, s))
-        info = spec.planes.get(plane)  # type: ignore[call-overload]
+        info = spec.planes.get(cast(PlaneName, plane))
         if r == GLOBAL and spec.scope != GLOBAL and spec.global_endpoint is not None:
             info = spec.global_endpoint
         home = info.home if info is not None else None
