@@ -7,6 +7,9 @@ The pipeline as library calls::
     graph = aftershock.compile_model(model)         # built once, immutable
     result = aftershock.check(graph, order=2)       # plain result objects
     print(aftershock.render_json(result.to_dict()))
+    day = aftershock.Scenario((aftershock.Fault("aws/us-east-1", 0, 24 * 3600),))
+    outcome = aftershock.simulate(graph, day)       # timelines, objectives, cost
+    outcome = aftershock.replay(graph, aftershock.load_incidents()["aws-2025-10-20"])
 """
 
 from __future__ import annotations
@@ -42,6 +45,12 @@ from aftershock.report import render_json
 from aftershock.report.catalog import describe_catalog, describe_incidents
 from aftershock.report.markdown import render_check_markdown, render_explain_markdown
 from aftershock.report.terminal import render_check, render_explain
+from aftershock.report.timeline import render_simulation
+from aftershock.report.timeline_markdown import render_simulation_markdown
+from aftershock.sim import replay, simulate
+from aftershock.sim.faults import Fault, Scenario
+from aftershock.sim.outcome import Outcome, ServiceOutcome, Timeline
+from aftershock.sim.scenario import load_scenario, load_scenario_text, parse_fail
 
 __all__ = [
     "AftershockError",
@@ -50,6 +59,7 @@ __all__ = [
     "CheckResult",
     "EdgeKind",
     "ExplainResult",
+    "Fault",
     "Finding",
     "Graph",
     "Incident",
@@ -59,12 +69,16 @@ __all__ = [
     "ModelSyntaxError",
     "ModelValidationError",
     "NodeKind",
+    "Outcome",
     "Problem",
     "Propagation",
+    "Scenario",
+    "ServiceOutcome",
     "ServiceReport",
     "SingleFailures",
     "State",
     "TargetError",
+    "Timeline",
     "__version__",
     "check",
     "compile_model",
@@ -78,8 +92,11 @@ __all__ = [
     "load_incidents",
     "load_model",
     "load_model_text",
+    "load_scenario",
+    "load_scenario_text",
     "model_schema",
     "parse_duration",
+    "parse_fail",
     "parse_policies",
     "propagate",
     "render_check",
@@ -87,6 +104,10 @@ __all__ = [
     "render_explain",
     "render_explain_markdown",
     "render_json",
+    "render_simulation",
+    "render_simulation_markdown",
+    "replay",
+    "simulate",
     "single_failures",
     "violations",
 ]

@@ -209,6 +209,9 @@ def _print_listing(describe: Callable[[str | None], str], name: str | None) -> N
     sys.stdout.write(text)
 
 
+from aftershock.cli import timeline as _timeline  # noqa: E402,F401  (registers simulate, replay)
+
+
 def main() -> None:
     """Entry point of the console script: never a traceback for bad input."""
     try:

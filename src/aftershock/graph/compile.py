@@ -9,11 +9,14 @@ import numpy as np
 from aftershock.allocation import bulk_allocation
 from aftershock.catalog.load import Catalog, load_catalog
 from aftershock.catalog.spec import PlaneName, Service
-from aftershock.graph.core import EdgeKind, Graph, NodeKind, freeze
-from aftershock.model.spec import Component, Deploy, Model
+from aftershock.graph.core import EdgeKind, Graph, NodeKind, Placement, freeze
+from aftershock.model.spec import Component, Dependency, Deploy, Failover, Model
 from aftershock.model.targets import GLOBAL
 
 DEFAULT_PLANES = ("data", "dns")
+NOT_CLIENT = -1.0
+USERS_DNS_TTL = Dependency.model_fields["dns_ttl"].default
+"""Users reach a business service's entry components by name with the default TTL."""
 
 
 class _Builder:
@@ -25,8 +28,9 @@ class _Builder:
         self.names: list[str] = []
         self.kinds: list[int] = []
         self.ks: list[int | None] = []  # None: ALL (k = number of inputs)
-        self.edges: list[list[tuple[int, int, float, bool]]] = []
+        self.edges: list[list[tuple[int, int, float, bool, float]]] = []
         self.index: dict[str, int] = {}
+        self.placements: list[Placement] = []
 
     # -- nodes and edges ---------------------------------------------------------------
     def node(self, name: str, kind: NodeKind, k: int | None = None) -> int:
@@ -46,8 +50,10 @@ class _Builder:
         kind: EdgeKind = EdgeKind.HARD,
         delay: float = 0.0,
         hidden: bool = False,
+        ttl: float = NOT_CLIENT,
     ) -> None:
-        self.edges[node].append((source, int(kind), delay, hidden))
+        """Add ``node``'s input ``source``; ``ttl`` >= 0 marks a client edge keeping addresses."""
+        self.edges[node].append((source, int(kind), delay, hidden, ttl))
 
     def gate(self, name: str, parts: list[int], k: int | None = None) -> int:
         """Return one node standing for ``parts``: the part itself when there is one."""
@@ -183,23 +189,44 @@ class _Builder:
 
     def placement(self, cname: str, comp: Component) -> int | None:
         """Return the node that is up while some deployment (or replica) serves."""
-        sites = [self.site(cname, comp, d) for d in comp.deploy]
-        if comp.strategy == "active-passive" and comp.failover is not None:
-            failover = comp.failover
-            needs = [self.target(t) for t in failover.uses]
-            for i, deploy in enumerate(comp.deploy[1:], start=1):
-                reqs = list(needs)
+        raw = [self.site(cname, comp, d) for d in comp.deploy]
+        sites = list(raw)
+        needs: list[tuple[int, ...]] = []
+        failover = None
+        if comp.strategy == "active-passive":
+            failover = comp.failover or Failover()
+            uses = [self.target(t) for t in failover.uses]
+            for i, deploy in enumerate(comp.deploy):
+                reqs = list(uses)
                 p, _, r = deploy.on.partition("/")
                 compute = self.catalog.providers[p].compute
                 if failover.needs_new_capacity and compute is not None and r != GLOBAL:
                     reqs.append(self.plane(p, r, compute, "control"))
-                if reqs:
-                    sites[i] = self.gate(f"{cname}@{deploy.on}+failover", [sites[i], *reqs])
-        for place in comp.replicas:
-            sites.append(self.site(cname, comp, Deploy(on=place)))
+                needs.append(tuple(reqs))
+                if i and reqs:
+                    sites[i] = self.gate(f"{cname}@{deploy.on}+failover", [raw[i], *reqs])
+        replicas = [self.site(cname, comp, Deploy(on=place)) for place in comp.replicas]
+        sites += replicas
         if not sites:
             return None
-        return self.gate(f"{cname}#placement", sites, 1)
+        node = self.gate(f"{cname}#placement", sites, 1)
+        if len(sites) > 1:
+            mode = comp.replication.mode if comp.replication else "async"
+            lag = comp.replication.lag if comp.replication else 0.0
+            self.placements.append(
+                Placement(
+                    component=self.index[cname],
+                    node=node,
+                    sites=tuple(raw),
+                    places=tuple(d.on for d in comp.deploy),
+                    needs=tuple(needs),
+                    replicas=tuple(replicas),
+                    replica_places=tuple(comp.replicas),
+                    failover=failover,
+                    lag=lag if mode == "async" else None,
+                )
+            )
+        return node
 
     def component(self, cname: str, comp: Component) -> None:
         nid = self.index[cname]
@@ -224,16 +251,13 @@ class _Builder:
             )
         for dep in comp.depends_on:
             source = self.index[dep.on]
-            if dep.soft:
-                self.edge(nid, source, EdgeKind.SOFT, dep.dns_ttl)
-            elif dep.fallback is not None:
-                holds = dep.fallback.holds
-                if holds is None:
-                    self.edge(nid, source, EdgeKind.SOFT, dep.dns_ttl)
-                else:
-                    self.edge(nid, source, EdgeKind.FALLBACK, holds)
+            holds = dep.fallback.holds if dep.fallback is not None else None
+            if dep.soft or (dep.fallback is not None and holds is None):
+                self.edge(nid, source, EdgeKind.SOFT, ttl=dep.dns_ttl)
+            elif holds is not None:
+                self.edge(nid, source, EdgeKind.FALLBACK, holds, ttl=dep.dns_ttl)
             else:
-                self.edge(nid, source, EdgeKind.HARD, dep.dns_ttl)
+                self.edge(nid, source, EdgeKind.HARD, ttl=dep.dns_ttl)
 
     def build(self) -> Graph:
         for cname in self.model.components:
@@ -243,7 +267,7 @@ class _Builder:
         for sname, svc in self.model.business_services.items():
             bid = self.node("bs:" + sname, NodeKind.BUSINESS)
             for entry in svc.entry:
-                self.edge(bid, self.index[entry])
+                self.edge(bid, self.index[entry], ttl=USERS_DNS_TTL)
         return self._arrays()
 
     def _arrays(self) -> Graph:
@@ -256,6 +280,18 @@ class _Builder:
         ekind = np.fromiter((e[1] for e in flat), dtype=np.int8, count=len(flat))
         delay = np.fromiter((e[2] for e in flat), dtype=np.float64, count=len(flat))
         hidden = np.fromiter((e[3] for e in flat), dtype=np.bool_, count=len(flat))
+        ttl = np.fromiter((e[4] for e in flat), dtype=np.float64, count=len(flat))
+        client = ttl >= 0
+        np.maximum(ttl, 0.0, out=ttl)
+        kind = np.array(self.kinds, dtype=np.int8)
+        dns_plane = np.fromiter(
+            (
+                k == NodeKind.PLANE and name.endswith("/dns")
+                for name, k in zip(self.names, self.kinds, strict=True)
+            ),
+            dtype=np.bool_,
+            count=n,
+        )
         k = np.fromiter(
             (c if kk is None else kk for c, kk in zip(counts.tolist(), self.ks, strict=True)),
             dtype=np.int32,
@@ -268,8 +304,10 @@ class _Builder:
         np.cumsum(out_counts, out=out_indptr[1:])
         outputs = owner[order].astype(np.int32)
         out_edges = order.astype(np.int32)
-        kind = np.array(self.kinds, dtype=np.int8)
-        freeze(kind, k, indptr, inputs, ekind, delay, hidden, out_indptr, outputs, out_edges)
+        # a DNS plane inside a component's placement breaks look-ups of it, not the component
+        resolution = dns_plane[inputs] & (kind[owner] >= NodeKind.COMPONENT)
+        freeze(kind, k, indptr, inputs, ekind, delay, hidden, ttl, client, resolution)
+        freeze(out_indptr, outputs, out_edges)
         return Graph(
             model=self.model,
             names=tuple(self.names),
@@ -280,11 +318,15 @@ class _Builder:
             edge_kind=ekind,
             edge_delay=delay,
             edge_hidden=hidden,
+            edge_ttl=ttl,
+            edge_client=client,
+            edge_resolution=resolution,
             out_indptr=out_indptr,
             outputs=outputs,
             out_edges=out_edges,
             index=self.index,
             business=tuple(self.model.business_services),
+            placements=tuple(self.placements),
         )
 
 

@@ -6,6 +6,11 @@ down), ANY is 1-of-n (one input up keeps it up). A failure target is a node that
 failed directly. Edges carry a kind: HARD passes the state through, SOFT turns DOWN into
 DEGRADED, FALLBACK is DEGRADED for ``delay`` seconds then DOWN (statically: DOWN, unless the
 fallback holds indefinitely, when it acts as SOFT).
+
+Two edge flags matter only in time (sim/): a *client* edge is one component calling another (or
+users calling an entry component) by name, and keeps a resolved address for ``ttl`` seconds; a
+*resolution* edge brings a DNS plane into a component's placement, so its failure breaks name
+look-ups of the component, not the component itself.
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ from enum import IntEnum
 import numpy as np
 import numpy.typing as npt
 
-from aftershock.model.spec import Model
+from aftershock.model.spec import Failover, Model
 
 
 class State(IntEnum):
@@ -57,14 +62,38 @@ class EdgeKind(IntEnum):
 IntArray = npt.NDArray[np.int32]
 
 
+@dataclass(frozen=True)
+class Placement:
+    """Where a component with more than one copy is served from, for the simulation.
+
+    ``sites[i]`` is the node that is up while deploy entry ``i`` serves (before any failover
+    requirement), ``needs[i]`` what moving traffic to it requires (``failover.uses`` and, with
+    ``needs_new_capacity``, its region's compute control plane), ``replicas`` the sites of
+    replica copies. ``lag`` is the write loss when the primary copy is lost (async replication);
+    None when replication is synchronous.
+    """
+
+    component: int
+    node: int
+    sites: tuple[int, ...]
+    places: tuple[str, ...]
+    needs: tuple[tuple[int, ...], ...]
+    replicas: tuple[int, ...]
+    replica_places: tuple[str, ...]
+    failover: Failover | None
+    """The failover settings of an active-passive component; None when active-active."""
+    lag: float | None
+
+
 @dataclass(frozen=True, eq=False)
 class Graph:
     """A model compiled once into arrays; every analysis runs on it. Immutable.
 
     Node ``i`` has inputs ``inputs[indptr[i]:indptr[i+1]]`` (what it depends on), with the
-    edge's kind, delay (fallback holds or DNS TTL, seconds) and whether the model text never
-    says it (``hidden``: a catalog-internal dependency, a global plane's home, a vendor's
-    placement taken from the catalog). It is up while at least ``k[i]`` inputs are up.
+    edge's kind, delay (a fallback's holds, seconds), client TTL (seconds), the client and
+    resolution flags (see the module docstring) and whether the model text never says it
+    (``hidden``: a catalog-internal dependency, a global plane's home, a vendor's placement
+    taken from the catalog). It is up while at least ``k[i]`` inputs are up.
     """
 
     model: Model
@@ -76,6 +105,9 @@ class Graph:
     edge_kind: npt.NDArray[np.int8]
     edge_delay: npt.NDArray[np.float64]
     edge_hidden: npt.NDArray[np.bool_]
+    edge_ttl: npt.NDArray[np.float64]
+    edge_client: npt.NDArray[np.bool_]
+    edge_resolution: npt.NDArray[np.bool_]
     out_indptr: IntArray
     outputs: IntArray
     out_edges: IntArray
@@ -85,6 +117,8 @@ class Graph:
     """Name -> node id for failure targets, components and business services (``bs:NAME``)."""
     business: tuple[str, ...]
     """Business service names; node of service ``s`` is ``index['bs:' + s]``."""
+    placements: tuple[Placement, ...] = ()
+    """Components served from more than one copy (failover and replica bookkeeping)."""
 
     @property
     def size(self) -> int:

@@ -1,0 +1,182 @@
+"""The time commands: ``simulate`` (faults you choose) and ``replay`` (a library incident)."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.console import Console
+
+from aftershock.cli.app import Format, _fail, _stdout, _write, app
+from aftershock.errors import InputError, Problem
+
+if TYPE_CHECKING:
+    from aftershock.catalog.incidents import Incident
+    from aftershock.sim.faults import Fault
+    from aftershock.sim.outcome import Outcome
+
+MODEL_ARG = typer.Argument(help="Model YAML file (default: the embedded example).")
+FORMAT_OPT = typer.Option("--format", "-f", help="Output format.")
+OUTPUT_OPT = typer.Option("--output", "-o", help="Write the report to a file.")
+FORCE_OPT = typer.Option("--force", help="Overwrite --output if it exists.")
+HORIZON_HELP = "How long to simulate, as a duration (0, 90s, 5m, 2h, 3d)"
+
+
+@app.command()
+def simulate(
+    model: Annotated[Path | None, MODEL_ARG] = None,
+    fail: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--fail",
+            metavar="TARGET[@START][+DURATION]",
+            help="Fail a target from START (default 0) for DURATION (default: to the horizon); "
+            "repeatable. Add :degraded to degrade it instead. E.g. --fail aws/us-east-1@30m+2h",
+        ),
+    ] = None,
+    scenario: Annotated[
+        Path | None,
+        typer.Option("--scenario", help="A YAML scenario file (see `aftershock scenario-schema`)."),
+    ] = None,
+    horizon: Annotated[
+        str | None, typer.Option("--horizon", help=f"{HORIZON_HELP}; default 72h.")
+    ] = None,
+    fmt: Annotated[Format, FORMAT_OPT] = Format.terminal,
+    output: Annotated[Path | None, OUTPUT_OPT] = None,
+    force: Annotated[bool, FORCE_OPT] = False,
+) -> None:
+    """Simulate timed failures: who goes down when, for how long, and what it costs."""
+    import aftershock as api
+    from aftershock.sim.faults import DEFAULT_HORIZON, Scenario
+    from aftershock.sim.scenario import check_targets, load_scenario, parse_fail
+
+    try:
+        limit = _horizon(horizon)
+        if not fail and scenario is None:
+            raise InputError(
+                Problem(
+                    "nothing to simulate: no --fail and no --scenario",
+                    hint="add --fail TARGET[@START][+DURATION], e.g. --fail aws/us-east-1@0+24h, "
+                    "or --scenario FILE (examples/scenarios/ has some)",
+                )
+            )
+        loaded = api.load_model(model)
+        faults: list[Fault] = []
+        name = None
+        if scenario is not None:
+            from_file = load_scenario(scenario, horizon=limit or DEFAULT_HORIZON, model=loaded)
+            faults += from_file.faults
+            name = from_file.name
+            limit = limit or from_file.horizon
+        limit = limit or DEFAULT_HORIZON
+        from_cli = tuple(parse_fail(spec, limit) for spec in fail or [])
+        plan = Scenario(faults=(*faults, *from_cli), horizon=limit, name=name)
+        check_targets(Scenario(faults=from_cli, horizon=limit), loaded)
+        result = api.simulate(api.compile_model(loaded), plan)
+    except InputError as error:
+        _fail(error)
+    _emit(result, fmt, output, force)
+
+
+@app.command()
+def replay(
+    incident: Annotated[str, typer.Argument(help="An incident id (see `aftershock incidents`).")],
+    model: Annotated[Path | None, MODEL_ARG] = None,
+    stretch: Annotated[
+        str | None,
+        typer.Option(
+            "--stretch",
+            help="What if it had lasted this long: scale every event so the incident spans this "
+            "duration (e.g. 72h).",
+        ),
+    ] = None,
+    horizon: Annotated[
+        str | None,
+        typer.Option("--horizon", help=f"{HORIZON_HELP}; default: the incident plus 1h."),
+    ] = None,
+    fmt: Annotated[Format, FORMAT_OPT] = Format.terminal,
+    output: Annotated[Path | None, OUTPUT_OPT] = None,
+    force: Annotated[bool, FORCE_OPT] = False,
+) -> None:
+    """Replay a real incident from the library on a model, in UTC."""
+    import aftershock as api
+
+    try:
+        found = _incident(incident)
+        graph = api.compile_model(api.load_model(model))
+        result = api.replay(
+            graph,
+            found,
+            stretch=_duration(stretch, "--stretch"),
+            horizon=_horizon(horizon),
+        )
+    except InputError as error:
+        _fail(error)
+    _emit(result, fmt, output, force)
+
+
+@app.command("scenario-schema")
+def scenario_schema() -> None:
+    """Print the JSON Schema of scenario files (--scenario)."""
+    import json
+    import sys
+
+    from aftershock.sim.scenario import scenario_schema as schema
+
+    sys.stdout.write(json.dumps(schema(), indent=2) + "\n")
+
+
+def _incident(name: str) -> Incident:
+    import aftershock as api
+    from aftershock.model.suggest import did_you_mean
+
+    library = api.load_incidents()
+    if name in library:
+        return library[name]
+    guess = did_you_mean(name, library)
+    raise InputError(
+        Problem(
+            f"unknown incident {name!r}" + (f"; {guess}" if guess else ""),
+            value=name,
+            hint="`aftershock incidents` lists them: " + ", ".join(library),
+        )
+    )
+
+
+def _duration(text: str | None, option: str) -> float | None:
+    from aftershock.model.duration import DURATION_HINT, parse_duration
+
+    if text is None:
+        return None
+    try:
+        seconds = parse_duration(text)
+    except ValueError as exc:
+        raise InputError(Problem(f"{option}: {exc}", value=text, hint=DURATION_HINT)) from None
+    if seconds <= 0:
+        raise InputError(
+            Problem(
+                f"{option} must be longer than 0s (not {text!r})", value=text, hint=DURATION_HINT
+            )
+        )
+    return seconds
+
+
+def _horizon(text: str | None) -> float | None:
+    return _duration(text, "--horizon")
+
+
+def _emit(result: Outcome, fmt: Format, output: Path | None, force: bool) -> None:
+    import aftershock as api
+
+    if fmt is Format.json:
+        _write(api.render_json(result.to_dict()), output, force)
+    elif fmt is Format.markdown:
+        _write(api.render_simulation_markdown(result), output, force)
+    elif output is not None:
+        buffer = io.StringIO()
+        api.render_simulation(result, Console(file=buffer, width=120, color_system=None))
+        _write(buffer.getvalue(), output, force)
+    else:
+        api.render_simulation(result, _stdout())
