@@ -20,6 +20,8 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 
 demo: $(VENV)/.installed
 	$(BIN)/aftershock check
+	@echo
+	$(BIN)/aftershock replay aws-2025-10-20
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests bench

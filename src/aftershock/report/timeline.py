@@ -98,9 +98,11 @@ def render_simulation(result: Outcome, console: Console) -> None:
         (result.model, "bold cyan"),
     )
     if result.incident:
-        head.append(f"  {result.incident['id']}: {result.incident['title']}")
+        head.append(f"  {result.incident['id']}")
     head.append(f"  (horizon {format_duration(result.horizon_s)})")
     console.print(head)
+    if result.incident:
+        console.print(Text(f"  {result.incident['title']}"))
     if result.incident and result.incident.get("stretched_to_s"):
         console.print(
             f"  stretched: every event scaled to make the incident last "
