@@ -37,9 +37,11 @@ test: lint typecheck pytest
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python bench/bench_check.py
+	$(BIN)/python bench/bench_sim.py
 
 bench-smoke: $(VENV)/.installed-test
 	$(BIN)/python bench/bench_check.py --sizes 1000 --smoke
+	$(BIN)/python bench/bench_sim.py --sizes 1000 --smoke
 
 clean:
 	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache .mypy_cache .ruff_cache

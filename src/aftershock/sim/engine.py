@@ -16,6 +16,7 @@ from __future__ import annotations
 import heapq
 from collections.abc import Callable
 
+from aftershock.allocation import bulk_allocation
 from aftershock.errors import Problem, TargetError
 from aftershock.graph.core import Graph
 from aftershock.sim.failover import Failovers
@@ -36,7 +37,8 @@ def simulate(graph: Graph, scenario: Scenario, *, naive: bool = False) -> Run:
     Raises TargetError when a fault names something that is neither in the graph nor a valid
     catalog or model target (callers validate paths first for located messages).
     """
-    return _Simulation(graph, scenario, naive).run()
+    with bulk_allocation():  # a Change per state change: the collector would rescan the model
+        return _Simulation(graph, scenario, naive).run()
 
 
 class _Simulation:

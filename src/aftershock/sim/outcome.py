@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
+from aftershock.allocation import bulk_allocation
 from aftershock.graph.core import Graph, NodeKind, State
 from aftershock.sim.run import Change, Happening, Run
 
@@ -204,6 +205,11 @@ class Outcome:
 
 def outcome(run: Run, *, origin: datetime | None = None) -> Outcome:
     """Return the Outcome of ``run``; ``origin`` is the UTC moment of time 0 (replays)."""
+    with bulk_allocation():
+        return _outcome(run, origin)
+
+
+def _outcome(run: Run, origin: datetime | None) -> Outcome:
     graph = run.graph
     reader = _Reader(run, origin)
     model = graph.model

@@ -18,6 +18,8 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
+import numpy as np
+
 from aftershock.graph.core import EdgeKind, Graph, NodeKind, State
 from aftershock.model.duration import format_duration
 
@@ -39,10 +41,8 @@ class Settler:
         self.graph = graph
         self.inputs: list[int] = graph.inputs.tolist()
         self.indptr: list[int] = graph.indptr.tolist()
-        self.owner: list[int] = [0] * m
-        for node in range(n):
-            for e in range(self.indptr[node], self.indptr[node + 1]):
-                self.owner[e] = node
+        counts = np.diff(graph.indptr)
+        self.owner: list[int] = np.repeat(np.arange(n, dtype=np.int32), counts).tolist()
         self.slack = [self.indptr[i + 1] - self.indptr[i] - int(k) for i, k in enumerate(graph.k)]
         self.out_indptr: list[int] = graph.out_indptr.tolist()
         self.outputs: list[int] = graph.outputs.tolist()
@@ -74,7 +74,7 @@ class Settler:
         self._pre: dict[int, tuple[int, int]] = {}
         self._expiries: list[tuple[int, float]] = []
         self._holds: list[tuple[int, float]] = []
-        self._client_ttls: dict[int, list[float]] = {}
+        self._client_edges: dict[int, dict[float, list[int]]] = {}
 
     # -- what events do ------------------------------------------------------------------
     def force(self, node: int, level: int, step: int) -> None:
@@ -91,10 +91,7 @@ class Settler:
 
     def refresh_clients(self, node: int, ttl: float) -> None:
         """Re-read the client edges out of ``node`` whose cached addresses last ``ttl``."""
-        for pos in range(self.out_indptr[node], self.out_indptr[node + 1]):
-            e = self.out_edges[pos]
-            if self.client[e] and self.ttl[e] == ttl:
-                self._dirty.add(e)
+        self._dirty.update(self._clients(node).get(ttl, ()))
 
     def refresh_edge(self, edge: int) -> None:
         """Re-read one edge (a fallback whose hold may have run out)."""
@@ -277,16 +274,19 @@ class Settler:
         self._fb_dirty.clear()
         return changed
 
+    def _clients(self, node: int) -> dict[float, list[int]]:
+        """Return ``node``'s client out-edges with a positive TTL, grouped by TTL."""
+        found = self._client_edges.get(node)
+        if found is None:
+            found = {}
+            for e in self.out_edges[self.out_indptr[node] : self.out_indptr[node + 1]]:
+                if self.client[e] and self.ttl[e] > 0:
+                    found.setdefault(self.ttl[e], []).append(e)
+            self._client_edges[node] = found
+        return found
+
     def _ttls(self, node: int) -> list[float]:
-        ttls = self._client_ttls.get(node)
-        if ttls is None:
-            found = {
-                self.ttl[e]
-                for e in self.out_edges[self.out_indptr[node] : self.out_indptr[node + 1]]
-                if self.client[e] and self.ttl[e] > 0
-            }
-            ttls = self._client_ttls[node] = sorted(found)
-        return ttls
+        return sorted(self._clients(node))
 
     # -- explanations --------------------------------------------------------------------
     def cause_of(
@@ -300,16 +300,22 @@ class Settler:
             return -1, "its fault ended"
         if node in self.special:
             return special_note(node, s)
-        lo, hi = self.indptr[node], self.indptr[node + 1]
-        if s > old:
-            fits = [e for e in range(lo, hi) if self.view_s[e] >= s]
-        else:
-            fits = [e for e in range(lo, hi) if self.view_s[e] <= s]
-        fresh = [e for e in fits if self.last_change[self.inputs[e]] == now]
-        chosen = (fresh or fits or list(range(lo, hi)) or [-1])[0]
+        chosen = -1
+        fallback = -1
+        view, inputs, last = self.view_s, self.inputs, self.last_change
+        for e in range(self.indptr[node], self.indptr[node + 1]):
+            if view[e] >= s if s > old else view[e] <= s:
+                if last[inputs[e]] == now:
+                    chosen = e
+                    break
+                if fallback < 0:
+                    fallback = e
+        chosen = chosen if chosen >= 0 else fallback
+        if chosen < 0 and self.indptr[node] < self.indptr[node + 1]:
+            chosen = self.indptr[node]
         if chosen < 0:
             return -1, None
-        return self.inputs[chosen], self._edge_note(chosen, s) if s > old else None
+        return inputs[chosen], self._edge_note(chosen, s) if s > old else None
 
     def _edge_note(self, e: int, s: int) -> str | None:
         src = self.inputs[e]
