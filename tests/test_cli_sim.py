@@ -67,6 +67,14 @@ def outputs() -> dict[str, object]:
         "bare": ("simulate", "--fail", "aws/us-east-1@5"),
         "unknown-incident": ("replay", "aws-2025-10-2"),
         "bad-stretch": ("replay", "aws-2025-10-20", "--stretch", "0"),
+        "bare-horizon": ("simulate", "--fail", "aws/us-east-1", "--horizon", "5"),
+        "word-horizon": ("simulate", "--fail", "aws/us-east-1", "--horizon", "soon"),
+        "missing-scenario": ("simulate", "--scenario", "no-such-scenario.yaml"),
+        "scenario-typo": (
+            "simulate",
+            "--scenario",
+            str(ROOT / "tests/fixtures/bad-scenarios/scenario-unknown-target.yaml"),
+        ),
     }
     with ThreadPoolExecutor(4) as pool:
         done = dict(
@@ -139,6 +147,13 @@ def test_stretch_is_a_labelled_what_if(outputs: dict) -> None:
         ("bare", "invalid start '5' in 'aws/us-east-1@5' (a bare number has no unit)"),
         ("unknown-incident", "unknown incident 'aws-2025-10-2'; did you mean 'aws-2025-10-20'?"),
         ("bad-stretch", "--stretch must be longer than 0s"),
+        ("bare-horizon", "--horizon: invalid duration '5' (a bare number has no unit)"),
+        ("word-horizon", "--horizon: invalid duration 'soon'"),
+        ("missing-scenario", "no-such-scenario.yaml: file not found"),
+        (
+            "scenario-typo",
+            "scenario-unknown-target.yaml:5:13: unknown failure target 'aws/us-esat-1'",
+        ),
     ],
 )
 def test_bad_input_exits_2_with_one_clear_message(outputs: dict, case: str, text: str) -> None:

@@ -64,3 +64,25 @@ def test_a_model_without_business_services_says_what_to_add() -> None:
     text = buffer.getvalue()
     assert "No business services" in text and "entry" in text
     assert "Findings: none" in text
+
+
+VENDOR = "[link=http://evil]<img src=x onerror=alert(1)>|`x`"
+
+
+def simulated() -> aftershock.Outcome:
+    graph = aftershock.compile_model(aftershock.load_model_text(HOSTILE, "hostile.yaml"))
+    return aftershock.simulate(graph, aftershock.Scenario((aftershock.Fault(VENDOR, 0, 3600),)))
+
+
+def test_simulation_terminal_shows_markup_literally() -> None:
+    buffer = io.StringIO()
+    aftershock.render_simulation(simulated(), Console(file=buffer, width=300, color_system=None))
+    text = buffer.getvalue()
+    assert "[bold red]<script>alert(1)</script>" in text
+    assert f"because {VENDOR} failed at +0:00" in text
+
+
+def test_simulation_markdown_neutralises_html() -> None:
+    text = aftershock.render_simulation_markdown(simulated())
+    assert "<script>" not in text and "<img" not in text
+    assert "&lt;img src=x onerror=alert\\(1\\)&gt;" in text

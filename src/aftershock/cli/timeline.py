@@ -150,16 +150,19 @@ def _duration(text: str | None, option: str) -> float | None:
 
     if text is None:
         return None
+    bare = text.strip().replace(".", "", 1).isdigit() and text.strip() != "0"
     try:
         seconds = parse_duration(text)
-    except ValueError as exc:
-        raise InputError(Problem(f"{option}: {exc}", value=text, hint=DURATION_HINT)) from None
+    except ValueError:
+        if bare:
+            message = f"{option}: invalid duration {text!r} (a bare number has no unit)"
+            hint = f"give it a unit: {text}h, {text}m or {text}d"
+        else:
+            message, hint = f"{option}: invalid duration {text!r}", DURATION_HINT
+        raise InputError(Problem(message, value=text, hint=hint)) from None
     if seconds <= 0:
-        raise InputError(
-            Problem(
-                f"{option} must be longer than 0s (not {text!r})", value=text, hint=DURATION_HINT
-            )
-        )
+        message = f"{option} must be longer than 0s (not {text!r})"
+        raise InputError(Problem(message, value=text, hint=DURATION_HINT))
     return seconds
 
 
