@@ -51,11 +51,13 @@ def render_simulation_markdown(result: Outcome) -> str:
         if not svc.timeline.intervals:
             continue
         out.append(f"**{md(name)}**\n")
-        for interval in svc.timeline.intervals:
+        intervals = svc.timeline.intervals
+        for i, interval in enumerate(intervals):
             span = f"{when(result, interval.start_s)} to {when(result, interval.end_s)}"
             out.append(f"- {interval.state.upper()} {span}: {md(interval.because)}")
-            if interval.ended_because:
-                out.append(f"  - ended: {md(interval.ended_because)}")
+            follows = i + 1 < len(intervals) and intervals[i + 1].start_s == interval.end_s
+            if interval.ended_because and not follows:
+                out.append(f"  - back up: {md(interval.ended_because)}")
         out.append("")
     if result.happenings:
         out += ["## Failovers and data", ""]

@@ -85,7 +85,6 @@ class _Simulation:
                     raise TargetError(Problem(f"unknown failure target {fault.target!r}"))
                 self.result.untouched.append(fault)
                 continue
-            self.result.faulted.setdefault(node, []).append(fault)
             level = int(fault.effect)
             self.schedule(fault.start, self._fault(node, level, +1), _FAULT)
             if fault.end is not None:

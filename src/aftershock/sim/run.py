@@ -37,7 +37,5 @@ class Run:
     scenario: Scenario
     changes: dict[int, list[Change]] = field(default_factory=dict)
     happenings: list[Happening] = field(default_factory=list)
-    faulted: dict[int, list[Fault]] = field(default_factory=dict)
-    """Target node -> the faults applied to it (a target not in the graph touches nothing)."""
     untouched: list[Fault] = field(default_factory=list)
     """Faults of targets the model never reaches (valid targets, no effect on this model)."""

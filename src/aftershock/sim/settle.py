@@ -20,7 +20,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from aftershock.graph.core import EdgeKind, Graph, NodeKind, State
+from aftershock.graph.core import EdgeKind, Graph, State
 from aftershock.model.duration import format_duration
 
 UP, DEG, DOWN = int(State.UP), int(State.DEGRADED), int(State.DOWN)
@@ -334,7 +334,3 @@ class Settler:
         if self.R[src] < self.view_s[e] and self.ttl[e] > 0:
             return f"the cached address expired after {format_duration(self.ttl[e])}"
         return None
-
-    def is_reported(self, node: int) -> bool:
-        """Whether a node is something a reader knows (not an internal gate)."""
-        return int(self.graph.kind[node]) != NodeKind.GATE
