@@ -16,6 +16,7 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
+from aftershock.analysis.blast import GraphView, graph_view
 from aftershock.analysis.check import check
 from aftershock.analysis.cutsets import cut_sets
 from aftershock.analysis.dependencies import explain
@@ -41,8 +42,11 @@ from aftershock.model.duration import format_duration, parse_duration
 from aftershock.model.load import example_text, load_model, load_model_text
 from aftershock.model.schema import model_schema
 from aftershock.model.spec import Model
+from aftershock.overview import build_report
 from aftershock.report import render_json
 from aftershock.report.catalog import describe_catalog, describe_incidents
+from aftershock.report.document import ReportDocument, render_report_markdown
+from aftershock.report.html import render_html
 from aftershock.report.markdown import render_check_markdown, render_explain_markdown
 from aftershock.report.terminal import render_check, render_explain
 from aftershock.report.timeline import render_simulation
@@ -62,6 +66,7 @@ __all__ = [
     "Fault",
     "Finding",
     "Graph",
+    "GraphView",
     "Incident",
     "InputError",
     "Model",
@@ -72,6 +77,7 @@ __all__ = [
     "Outcome",
     "Problem",
     "Propagation",
+    "ReportDocument",
     "Scenario",
     "ServiceOutcome",
     "ServiceReport",
@@ -80,6 +86,7 @@ __all__ = [
     "TargetError",
     "Timeline",
     "__version__",
+    "build_report",
     "check",
     "compile_model",
     "cut_sets",
@@ -88,6 +95,7 @@ __all__ = [
     "example_text",
     "explain",
     "format_duration",
+    "graph_view",
     "load_catalog",
     "load_incidents",
     "load_model",
@@ -103,7 +111,9 @@ __all__ = [
     "render_check_markdown",
     "render_explain",
     "render_explain_markdown",
+    "render_html",
     "render_json",
+    "render_report_markdown",
     "render_simulation",
     "render_simulation_markdown",
     "replay",

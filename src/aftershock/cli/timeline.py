@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -14,7 +15,8 @@ from aftershock.errors import InputError, Problem
 
 if TYPE_CHECKING:
     from aftershock.catalog.incidents import Incident
-    from aftershock.sim.faults import Fault
+    from aftershock.model.spec import Model
+    from aftershock.sim.faults import Fault, Scenario
     from aftershock.sim.outcome import Outcome
 
 MODEL_ARG = typer.Argument(help="Model YAML file (default: the embedded example).")
@@ -49,11 +51,8 @@ def simulate(
 ) -> None:
     """Simulate timed failures: who goes down when, for how long, and what it costs."""
     import aftershock as api
-    from aftershock.sim.faults import DEFAULT_HORIZON, Scenario
-    from aftershock.sim.scenario import check_targets, load_scenario, parse_fail
 
     try:
-        limit = _horizon(horizon)
         if not fail and scenario is None:
             raise InputError(
                 Problem(
@@ -63,17 +62,7 @@ def simulate(
                 )
             )
         loaded = api.load_model(model)
-        faults: list[Fault] = []
-        name = None
-        if scenario is not None:
-            from_file = load_scenario(scenario, horizon=limit or DEFAULT_HORIZON, model=loaded)
-            faults += from_file.faults
-            name = from_file.name
-            limit = limit or from_file.horizon
-        limit = limit or DEFAULT_HORIZON
-        from_cli = tuple(parse_fail(spec, limit) for spec in fail or [])
-        plan = Scenario(faults=(*faults, *from_cli), horizon=limit, name=name)
-        check_targets(Scenario(faults=from_cli, horizon=limit), loaded)
+        plan = _scenario(loaded, fail, scenario, horizon)
         result = api.simulate(api.compile_model(loaded), plan)
     except InputError as error:
         _fail(error)
@@ -126,6 +115,27 @@ def scenario_schema() -> None:
     from aftershock.sim.scenario import scenario_schema as schema
 
     sys.stdout.write(json.dumps(schema(), indent=2) + "\n")
+
+
+def _scenario(
+    model: Model, fail: list[str] | None, scenario: Path | None, horizon: str | None
+) -> Scenario:
+    """Return the faults of a scenario file and of --fail strings, checked against the model."""
+    from aftershock.sim.faults import DEFAULT_HORIZON, Scenario
+    from aftershock.sim.scenario import check_targets, load_scenario, parse_fail
+
+    limit = _horizon(horizon)
+    faults: list[Fault] = []
+    name = None
+    if scenario is not None:
+        from_file = load_scenario(scenario, horizon=limit or DEFAULT_HORIZON, model=model)
+        faults += from_file.faults
+        name = from_file.name
+        limit = limit or from_file.horizon
+    limit = limit or DEFAULT_HORIZON
+    from_cli = tuple(parse_fail(spec, limit) for spec in fail or [])
+    check_targets(Scenario(faults=from_cli, horizon=limit), model)
+    return Scenario(faults=(*faults, *from_cli), horizon=limit, name=name)
 
 
 def _incident(name: str) -> Incident:
@@ -183,3 +193,77 @@ def _emit(result: Outcome, fmt: Format, output: Path | None, force: bool) -> Non
         _write(buffer.getvalue(), output, force)
     else:
         api.render_simulation(result, _stdout())
+
+
+class PageFormat(StrEnum):
+    """Formats of the report command."""
+
+    html = "html"
+    json = "json"
+    markdown = "markdown"
+
+
+@app.command()
+def report(
+    model: Annotated[Path | None, MODEL_ARG] = None,
+    replay_id: Annotated[
+        str | None,
+        typer.Option("--replay", metavar="ID", help="Include the replay of a library incident."),
+    ] = None,
+    fail: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--fail",
+            metavar="TARGET[@START][+DURATION]",
+            help="Include a simulation of these failures (as for simulate).",
+        ),
+    ] = None,
+    scenario: Annotated[
+        Path | None, typer.Option("--scenario", help="Include a simulation of a scenario file.")
+    ] = None,
+    horizon: Annotated[
+        str | None, typer.Option("--horizon", help=f"{HORIZON_HELP} of the simulation.")
+    ] = None,
+    stretch: Annotated[
+        str | None, typer.Option("--stretch", help="Stretch the replayed incident (a what-if).")
+    ] = None,
+    fmt: Annotated[PageFormat, typer.Option("--format", "-f", help="Output format.")] = (
+        PageFormat.html
+    ),
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the report to a file.")
+    ] = None,
+    force: Annotated[bool, FORCE_OPT] = False,
+) -> None:
+    """Write one self-contained report: verdicts, graph, timeline, concentration, findings."""
+    import aftershock as api
+
+    try:
+        if replay_id is not None and (fail or scenario is not None):
+            raise InputError(
+                Problem(
+                    "--replay cannot be combined with --fail or --scenario",
+                    hint="report one incident, or one simulation, per page",
+                )
+            )
+        loaded = api.load_model(model)
+        graph = api.compile_model(loaded)
+        simulation = None
+        if replay_id is not None:
+            simulation = api.replay(
+                graph,
+                _incident(replay_id),
+                stretch=_duration(stretch, "--stretch"),
+                horizon=_horizon(horizon),
+            )
+        elif fail or scenario is not None:
+            simulation = api.simulate(graph, _scenario(loaded, fail, scenario, horizon))
+        document = api.build_report(graph, simulation)
+    except InputError as error:
+        _fail(error)
+    if fmt is PageFormat.json:
+        _write(api.render_json(document.to_dict()), output, force)
+    elif fmt is PageFormat.markdown:
+        _write(api.render_report_markdown(document), output, force)
+    else:
+        _write(api.render_html(document), output, force)
