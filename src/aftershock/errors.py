@@ -5,7 +5,8 @@ AftershockError
  │    ├── ModelFileError        the file cannot be read (missing, binary, empty)
  │    ├── ModelSyntaxError      not valid YAML, or an alias expansion too large
  │    ├── ModelValidationError  valid YAML, but not a valid model (fields, values, references)
- │    └── TargetError           a failure target named on the command line does not exist
+ │    ├── TargetError           a failure target named on the command line does not exist
+ │    └── ImportInputError      an importer's input is malformed or of an unsupported kind
  └── CatalogError               the shipped catalog is inconsistent (a bug in aftershock's data)
 
 An InputError carries the file, the line (where there is one), the bad value and a hint, so the
@@ -79,3 +80,7 @@ class TargetError(InputError):
 
 class CatalogError(AftershockError):
     """The shipped catalog data is inconsistent; a bug in aftershock, not in the user's input."""
+
+
+class ImportInputError(InputError):
+    """An importer's input (manifests, compose files, plans, templates, traces) is unusable."""
