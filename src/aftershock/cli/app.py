@@ -209,6 +209,7 @@ def _print_listing(describe: Callable[[str | None], str], name: str | None) -> N
     sys.stdout.write(text)
 
 
+from aftershock.cli import importing as _importing  # noqa: E402,F401  (registers import)
 from aftershock.cli import timeline as _timeline  # noqa: E402,F401  (registers simulate, replay)
 
 

@@ -32,7 +32,8 @@ class ImportOptions:
     name: str | None = None
     """The model's name (default: from the first input)."""
     region: str | None = None
-    """PROVIDER/REGION where Kubernetes or compose workloads run, e.g. aws/us-east-1."""
+    """PROVIDER/REGION where workloads run when the input does not say (Kubernetes, compose,
+    CloudFormation; Terraform as a last resort), e.g. aws/us-east-1."""
     env_files: tuple[Path, ...] = ()
     """compose: --env-file files, read in order (default: .env beside the first file)."""
     regions: tuple[str, ...] = ()
@@ -69,8 +70,31 @@ def import_model(
     Raises ImportInputError (an InputError) naming the file, line and value for bad input.
     """
     options = options or ImportOptions()
+    if options.region is not None:
+        _check_region(options.region)
     drafts = [reader(fmt)(paths, options) for fmt, paths in inputs]
     return emit(merge(drafts, options.name))
+
+
+def _check_region(region: str) -> None:
+    """Raise ImportInputError unless ``region`` is a PROVIDER/REGION the catalog knows."""
+    from aftershock.catalog.load import load_catalog
+    from aftershock.model.targets import region_error
+
+    provider, _, name = region.partition("/")
+    problem = (
+        region_error(provider, name, load_catalog(), allow_global=False)
+        if name
+        else "write PROVIDER/REGION"
+    )
+    if problem:
+        raise ImportInputError(
+            Problem(
+                f"--region {region!r}: {problem}",
+                value=region,
+                hint="e.g. --region aws/us-east-1 (aftershock catalog aws lists the regions)",
+            )
+        )
 
 
 __all__ = ["FORMATS", "Draft", "ImportOptions", "import_model", "reader"]

@@ -15,10 +15,15 @@ from typing import Any
 _BAD = re.compile(r"[^A-Za-z0-9_.-]+")
 
 
+PROVIDERS = frozenset({"aws", "gcp", "azure", "cloudflare", "fastly", "global"})
+"""Names a component cannot take: they are failure targets of their own."""
+
+
 def clean_name(raw: str) -> str:
-    """Return ``raw`` as a valid component name (letters, digits, ``_.-``; starts alphanumeric)."""
-    name = _BAD.sub("-", raw.strip()).strip("-._")
-    return name or "unnamed"
+    """Return ``raw`` as a valid component name (letters, digits, ``_.-``; starts alphanumeric;
+    never a provider's name: a compose service ``aws`` running localstack is ``aws-service``)."""
+    name = _BAD.sub("-", raw.strip()).strip("-._") or "unnamed"
+    return f"{name}-service" if name.lower() in PROVIDERS else name
 
 
 @dataclass
@@ -40,6 +45,8 @@ class Part:
     why: str
     kind: str = "service"
     uses: str | None = None
+    planes: list[str] | None = None
+    """Planes of the used service it needs, when more than data and DNS (e.g. control)."""
     deploy: list[dict[str, Any]] = field(default_factory=list)
     replicas: list[str] = field(default_factory=list)
     """Replica *regions* of a datastore (the model's meaning), not pod counts."""
@@ -47,6 +54,7 @@ class Part:
     vendor: str | None = None
     runs_on: list[str] = field(default_factory=list)
     description: str | None = None
+    owner: str | None = None
     depends: dict[str, Dependency] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     """Comments written above the component: inferred facts and unknowns."""
@@ -107,9 +115,10 @@ class Draft:
             self.notes.append(text)
 
     def secret(self, value: object) -> None:
-        """Remember a value that must not appear in the output."""
+        """Remember a value that must not appear in the output (shorter than 6 characters it
+        is no credential worth the name and would match ordinary words)."""
         text = str(value).strip()
-        if len(text) >= 4:
+        if len(text) >= 6:
             self.secrets.add(text)
 
 
@@ -136,7 +145,7 @@ def merge(drafts: list[Draft], name: str | None = None) -> Draft:
                     }
                 )
                 continue
-            for key in ("uses", "replication", "vendor", "description"):
+            for key in ("uses", "planes", "replication", "vendor", "description", "owner"):
                 if getattr(mine, key) is None and getattr(part, key) is not None:
                     setattr(mine, key, getattr(part, key))
             if mine.kind == "service" and part.kind != "service":

@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 
 from aftershock import __version__
-from aftershock.errors import AftershockError, InputError
+from aftershock.errors import AftershockError, ImportInputError, InputError, Problem
 from aftershock.importers.draft import Draft, Part
 from aftershock.model.load import load_model_text
 
@@ -39,11 +39,30 @@ def scalar(value: object) -> str:
     return text.strip().removesuffix("...").strip()
 
 
-def _comment(text: str, draft: Draft) -> str:
-    flat = " ".join(str(text).split())
-    for secret in draft.secrets:
-        flat = flat.replace(secret, "(withheld)")
-    return flat
+class _Recorder:
+    """Renders what an importer supplied, keeping every rendered piece to check for secrets
+    (aftershock's own wording is not checked: a secret that is also a plain word such as
+    ``service`` must not make the writer refuse its own text)."""
+
+    def __init__(self, draft: Draft) -> None:
+        self.draft = draft
+        self.pieces: list[str] = []
+
+    def value(self, value: object) -> str:
+        text = scalar(value)
+        self.pieces.append(text)
+        return text
+
+    def comment(self, text: object) -> str:
+        flat = " ".join(str(text).split())
+        for secret in self.draft.secrets:
+            flat = flat.replace(secret, "(withheld)")
+        self.pieces.append(flat)
+        return flat
+
+    def leaks(self) -> bool:
+        written = "\n".join(self.pieces)
+        return any(secret in written for secret in self.draft.secrets)
 
 
 def _placeholders(draft: Draft) -> None:
@@ -70,21 +89,31 @@ def _entries(draft: Draft) -> dict[str, str]:
 
 
 def emit(draft: Draft) -> str:
-    """Return the model text of ``draft``. Raises AftershockError if it would be invalid or
-    would contain a secret value (both are bugs in an importer, not the user's input)."""
+    """Return the model text of ``draft``. Raises ImportInputError when the input held no
+    component, and AftershockError if the text would be invalid or would contain a secret value
+    (both are bugs in an importer, not the user's input)."""
+    if not draft.parts:
+        raise ImportInputError(
+            Problem(
+                "the input describes no component: nothing to import",
+                file=", ".join(draft.sources) or None,
+                hint="import files that define services, workloads or resources",
+            )
+        )
     _placeholders(draft)
+    rec = _Recorder(draft)
     out = [f"# Imported by aftershock {__version__} from:"]
-    out += [f"#   {_comment(s, draft)}" for s in draft.sources]
+    out += [f"#   {rec.comment(s)}" for s in draft.sources]
     out.append("# Comments say where each fact came from; check them, fill in the placeholders,")
     out.append("# then run: aftershock check THIS-FILE")
-    out += [f"# NOTE: {_comment(n, draft)}" for n in draft.notes]
-    out += ["aftershock: 1", f"name: {scalar(draft.name)}"]
+    out += [f"# NOTE: {rec.comment(n)}" for n in draft.notes]
+    out += ["aftershock: 1", f"name: {rec.value(draft.name)}"]
     entries = _entries(draft)
     if entries:
         out.append("business_services:")
         for name, why in sorted(entries.items()):
-            out.append(f"  {scalar(name)}:  # {_comment(why, draft)}")
-            out.append(f"    entry: [{scalar(name)}]")
+            out.append(f"  {rec.value(name)}:  # {rec.comment(why)}")
+            out.append(f"    entry: [{rec.value(name)}]")
             out.append("    # set what an hour down costs and your objectives to get costs:")
             out.append("    # cost_per_hour: 0")
             out.append("    # rto: 1h")
@@ -92,11 +121,10 @@ def emit(draft: Draft) -> str:
             out.append("    # impact_tolerance: 4h")
     out.append("components:")
     for name in sorted(draft.parts):
-        out += _component(draft.parts[name], draft)
+        out += _component(draft.parts[name], rec)
     text = "\n".join(out) + "\n"
-    for secret in draft.secrets:
-        if secret in text:
-            raise AftershockError("an importer was about to write a secret value; report this bug")
+    if rec.leaks():
+        raise AftershockError("an importer was about to write a secret value; report this bug")
     try:
         load_model_text(text, f"{draft.name}.yaml")
     except InputError as error:
@@ -104,33 +132,37 @@ def emit(draft: Draft) -> str:
     return text
 
 
-def _component(part: Part, draft: Draft) -> list[str]:
-    lines = [f"  # {_comment(n, draft)}" for n in part.notes]
-    lines.append(f"  {scalar(part.name)}:  # {_comment(part.why, draft)}")
+def _component(part: Part, rec: _Recorder) -> list[str]:
+    lines = [f"  # {rec.comment(n)}" for n in part.notes]
+    lines.append(f"  {rec.value(part.name)}:  # {rec.comment(part.why)}")
     fields: list[tuple[str, Any]] = [("kind", part.kind)]
     if part.description:
         fields.append(("description", part.description))
+    if part.owner:
+        fields.append(("owner", part.owner))
     if part.uses:
         fields.append(("uses", part.uses))
-    lines += [f"    {key}: {scalar(value)}" for key, value in fields]
+        if part.planes:
+            fields.append(("planes", part.planes))
+    lines += [f"    {key}: {rec.value(value)}" for key, value in fields]
     if part.deploy:
         value = part.deploy[0] if len(part.deploy) == 1 else part.deploy
-        lines.append(f"    deploy: {scalar(value)}")
+        lines.append(f"    deploy: {rec.value(value)}")
     elif part.kind != "external":
         lines.append(f"    # deploy: unknown: the input does not say where it runs; {DEPLOY_HINT}")
     if part.replicas:
-        lines.append(f"    replicas: {scalar(part.replicas)}")
+        lines.append(f"    replicas: {rec.value(part.replicas)}")
     if part.replication:
-        lines.append(f"    replication: {scalar(part.replication)}")
+        lines.append(f"    replication: {rec.value(part.replication)}")
     if part.vendor:
-        lines.append(f"    vendor: {scalar(part.vendor)}")
+        lines.append(f"    vendor: {rec.value(part.vendor)}")
     if part.runs_on:
-        lines.append(f"    runs_on: {scalar(part.runs_on)}")
+        lines.append(f"    runs_on: {rec.value(part.runs_on)}")
     if part.depends:
         lines.append("    depends_on:")
         for dst in sorted(part.depends):
             dep = part.depends[dst]
-            item = scalar({"on": dst, "soft": True}) if dep.soft else scalar(dst)
+            item = rec.value({"on": dst, "soft": True}) if dep.soft else rec.value(dst)
             why = dep.why + (f" ({dep.calls} calls)" if dep.calls else "")
-            lines.append(f"      - {item}  # {_comment(why, draft)}")
+            lines.append(f"      - {item}  # {rec.comment(why)}")
     return lines

@@ -44,7 +44,15 @@ def looks_secret(name: str, value: object) -> bool:
     if any(p.search(text) for p in _SECRET_VALUE):
         return True
     token = text.strip()
+    if _HEX.fullmatch(token):
+        return True
+    if _ADDRESSES.fullmatch(token):
+        return False  # host:port lists: productcatalogservice:3550, kafka-0.kafka:9092,...
     return len(token) >= 24 and " " not in token and entropy(token) > 4.0 and "/" not in token
+
+
+_HEX = re.compile(r"[a-f0-9]{32,}")
+_ADDRESSES = re.compile(r"[a-z0-9][a-z0-9.-]*(:\d{1,5})?(,[a-z0-9][a-z0-9.-]*(:\d{1,5})?)*")
 
 
 def _is_reference(text: str) -> bool:
