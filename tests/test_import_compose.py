@@ -339,11 +339,11 @@ def test_a_required_variable_missing_from_the_env_files_given() -> None:
 
 
 def test_missing_paths(tmp_path: Path) -> None:
-    with pytest.raises(ImportInputError, match=re.escape("file not found: 'nope.yaml'")):
+    with pytest.raises(ImportInputError, match=re.escape("nope.yaml: file not found")):
         read([tmp_path / "nope.yaml"], ImportOptions())
     with pytest.raises(ImportInputError, match="no compose file in the folder"):
         read([tmp_path], ImportOptions())
-    with pytest.raises(ImportInputError, match=re.escape("file not found: 'missing.env'")):
+    with pytest.raises(ImportInputError, match=re.escape("missing.env: file not found")):
         read([BASE], ImportOptions(env_files=(tmp_path / "missing.env",)))
     (tmp_path / "bad.env").write_text("A=1\nnot a line\n")
     with pytest.raises(ImportInputError, match="not a KEY=value line") as caught:

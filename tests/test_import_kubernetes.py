@@ -304,7 +304,7 @@ def test_bad_input_names_file_line_and_what_to_do(
 
 
 def test_missing_empty_and_unreadable_paths(tmp_path: Path) -> None:
-    with pytest.raises(ImportInputError, match=re.escape("file not found: 'nope.yaml'")):
+    with pytest.raises(ImportInputError, match=re.escape("nope.yaml: file not found")):
         read([tmp_path / "nope.yaml"], ImportOptions())
     with pytest.raises(
         ImportInputError, match=re.escape("no .yaml, .yml or .json files in the folder")
@@ -323,7 +323,7 @@ def test_an_unreadable_file_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPa
         raise PermissionError(13, "Permission denied", str(self))
 
     monkeypatch.setattr(Path, "read_bytes", refuse)  # as chmod 0 would, also for root
-    with pytest.raises(ImportInputError, match=re.escape("cannot read 'locked.yaml'")) as caught:
+    with pytest.raises(ImportInputError, match=re.escape("locked.yaml: cannot read it")) as caught:
         read([locked], ImportOptions())
     assert caught.value.problems[0].hint == "check the file's permissions"
 

@@ -15,6 +15,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from aftershock.errors import ImportInputError, Problem
 from aftershock.importers.infra_inputs import read_input
+from aftershock.importers.input_files import parse_json
 
 HINT = "pass a CloudFormation template (YAML or JSON) with a Resources section"
 _SECTIONS = ("Resources", "Parameters", "Outputs", "Conditions")
@@ -58,18 +59,7 @@ def load_template(path: Path) -> Template:
 
 
 def _from_json(path: Path, text: str) -> Template:
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ImportInputError(
-            Problem(
-                f"not valid JSON: {exc.msg}",
-                file=str(path),
-                line=exc.lineno,
-                column=exc.colno,
-                hint=HINT,
-            )
-        ) from exc
+    data = parse_json(text, path, HINT)
     template = Template(path, data if isinstance(data, dict) else {"": data})
     offsets = {s: text.find(f'"{s}"') for s in _SECTIONS}
     for section, start in offsets.items():

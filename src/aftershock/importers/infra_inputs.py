@@ -6,46 +6,17 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from aftershock.errors import ImportInputError, Problem
 from aftershock.importers.aws_placement import is_region, is_zone_id, is_zone_name
 from aftershock.importers.draft import Draft
+from aftershock.importers.input_files import read_text
 from aftershock.importers.secrets import looks_secret
 
 MAX_BYTES = 256 * 1024 * 1024
 
 
 def read_input(path: Path, hint: str) -> str:
-    """Return the UTF-8 text of input ``path``. Raises ImportInputError (with ``hint``, what
-    to pass instead) for a missing, unreadable, binary, non-UTF-8 or empty file."""
-    name = str(path)
-    if not path.exists():
-        raise ImportInputError(Problem("file not found", file=name, value=name, hint=hint))
-    if path.is_dir():
-        raise ImportInputError(Problem("is a directory, not a file", file=name, hint=hint))
-    if path.stat().st_size > MAX_BYTES:
-        raise ImportInputError(
-            Problem(f"file is over the {MAX_BYTES} byte limit", file=name, hint=hint)
-        )
-    raw = path.read_bytes()
-    if b"\x00" in raw[:65536]:
-        raise ImportInputError(
-            Problem("not a text file (it holds NUL bytes)", file=name, hint=hint)
-        )
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise ImportInputError(
-            Problem(
-                f"not UTF-8 text (byte 0x{raw[exc.start]:02x})",
-                file=name,
-                line=line,
-                hint="save the file as UTF-8",
-            )
-        ) from exc
-    if not text.strip():
-        raise ImportInputError(Problem("the file is empty", file=name, hint=hint))
-    return text
+    """Return the UTF-8 text of input ``path``; see input_files.read_text."""
+    return read_text(path, hint)
 
 
 _TRANSPARENT = {"constant_value", "value", "Default"}

@@ -3,8 +3,10 @@ name the file and line."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 from aftershock.errors import ImportInputError, Problem
 
@@ -44,11 +46,32 @@ def input_files(paths: Sequence[Path], suffixes: Iterable[str], what: str) -> li
     return found
 
 
-def read_text(path: Path) -> str:
-    """Return the UTF-8 text of ``path``. Raises ImportInputError for a binary, non-UTF-8,
-    oversized or empty file."""
-    name = str(path)
-    size = path.stat().st_size
+def read_text(
+    path: Path, hint: str | None = None, *, label: str | None = None, allow_empty: bool = False
+) -> str:
+    """Return the UTF-8 text of input ``path`` (named ``label`` in messages). Raises
+    ImportInputError, with ``hint`` saying what to pass instead, for a missing, unreadable,
+    oversized, binary, non-UTF-8 or (unless ``allow_empty``) empty file."""
+    name = label or str(path)
+    if not path.exists():
+        raise ImportInputError(
+            Problem("file not found", file=name, value=name, hint="check the path")
+        )
+    if path.is_dir():
+        raise ImportInputError(
+            Problem("is a directory, not a file", file=name, hint=hint or "name a file here")
+        )
+    try:
+        size = path.stat().st_size
+        raw = b"" if size > MAX_INPUT_BYTES else path.read_bytes()
+    except OSError as exc:
+        raise ImportInputError(
+            Problem(
+                f"cannot read it: {exc.strerror or exc}",
+                file=name,
+                hint="check the file's permissions",
+            )
+        ) from exc
     if size > MAX_INPUT_BYTES:
         raise ImportInputError(
             Problem(
@@ -57,7 +80,6 @@ def read_text(path: Path) -> str:
                 hint="split the input into smaller files",
             )
         )
-    raw = path.read_bytes()
     nul = raw.find(b"\x00", 0, 65536)
     if nul >= 0:
         raise ImportInputError(
@@ -65,7 +87,7 @@ def read_text(path: Path) -> str:
                 f"not a text file (NUL byte at offset {nul})",
                 file=name,
                 line=raw[:nul].count(b"\n") + 1,
-                hint="pass the exported JSON, YAML or CSV text, not an archive or binary",
+                hint=hint or "pass the exported JSON, YAML or CSV text, not an archive or binary",
             )
         )
     try:
@@ -79,8 +101,29 @@ def read_text(path: Path) -> str:
                 hint="save the file as UTF-8",
             )
         ) from exc
-    if not text.strip():
+    if not text.strip() and not allow_empty:
         raise ImportInputError(
-            Problem("the file is empty", file=name, hint="export the data again; nothing to read")
+            Problem(
+                "the file is empty",
+                file=name,
+                hint=hint or "export the data again; nothing to read",
+            )
         )
     return text
+
+
+def parse_json(text: str, path: Path, hint: str, what: str = "not valid JSON") -> Any:
+    """Return the JSON value of ``text``; ImportInputError at the line and column of a syntax
+    error, saying ``what`` and ``hint``."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ImportInputError(
+            Problem(
+                f"{what}: {exc.msg}",
+                file=str(path),
+                line=exc.lineno,
+                column=exc.colno,
+                hint=hint,
+            )
+        ) from exc

@@ -4,7 +4,6 @@ instances' values, its sensitive attribute paths, its configuration and its depe
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,6 +11,7 @@ from typing import Any
 
 from aftershock.errors import ImportInputError, Problem
 from aftershock.importers.infra_inputs import read_input
+from aftershock.importers.input_files import parse_json
 
 HINT = (
     "pass the output of `terraform show -json PLANFILE` (a plan), `terraform show -json` "
@@ -69,18 +69,7 @@ def read_document(path: Path) -> TfDocument:
     """Return the plan or state in ``path``. Raises ImportInputError for a file that is not
     JSON, or JSON that is neither a plan nor a state."""
     text = read_input(path, HINT)
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ImportInputError(
-            Problem(
-                f"not valid JSON: {exc.msg}",
-                file=str(path),
-                line=exc.lineno,
-                column=exc.colno,
-                hint=HINT,
-            )
-        ) from exc
+    data = parse_json(text, path, HINT)
     if not isinstance(data, dict):
         raise _unsupported(path, f"a JSON {type(data).__name__}, not an object")
     if "planned_values" in data or "resource_changes" in data:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import io
 import ipaddress
-import json
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -20,7 +19,7 @@ from typing import Any, NoReturn
 from urllib.parse import urlsplit
 
 from aftershock.errors import ImportInputError, Problem
-from aftershock.importers.input_files import read_text
+from aftershock.importers.input_files import parse_json, read_text
 from aftershock.importers.secrets import looks_secret, safe_address
 
 KINDS = ("CLIENT", "SERVER", "PRODUCER", "CONSUMER")
@@ -114,18 +113,8 @@ def read_trace_file(path: Path, sample: Sample) -> None:
     input or a format that is none of the supported ones."""
     text = read_text(path)
     if text.lstrip()[:1] in ("[", "{"):
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise ImportInputError(
-                Problem(
-                    f"malformed JSON: {exc.msg}",
-                    file=str(path),
-                    line=exc.lineno,
-                    column=exc.colno,
-                    hint="export the traces again; the file may be cut short",
-                )
-            ) from exc
+        hint = "export the traces again; the file may be cut short"
+        data = parse_json(text, path, hint, "malformed JSON")
         _read_json(data, path, sample)
     elif _delimiter(text.lstrip().splitlines()[0]):
         _read_csv(text, path, sample)

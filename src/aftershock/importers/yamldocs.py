@@ -19,30 +19,14 @@ import yaml
 from yaml.nodes import Node, ScalarNode, SequenceNode
 
 from aftershock.errors import ImportInputError, Problem
+from aftershock.importers import input_files
+from aftershock.model.yamlsource import CoreLoader
 
 MAX_BYTES = 64 * 1024 * 1024
 MAX_DEPTH = 500
 """Deepest nesting read; PyYAML's C composer crashes far deeper, manifests are a few levels."""
 _MERGE = "tag:yaml.org,2002:merge"
 _CORE = "tag:yaml.org,2002:"
-
-
-class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
-    """PyYAML's C loader resolving plain scalars by the YAML 1.2 core schema."""
-
-
-_Loader.yaml_implicit_resolvers = {}
-for _tag, _pattern, _first in (
-    ("null", r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
-    ("bool", r"^(?:true|True|TRUE|false|False|FALSE)$", list("tTfF")),
-    ("int", r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$", list("-+0123456789")),
-    (
-        "float",
-        r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$",
-        list("-+.0123456789"),
-    ),
-):
-    _Loader.add_implicit_resolver(_CORE + _tag, re.compile(_pattern), _first)
 
 
 class Mapping(dict[str, Any]):
@@ -114,32 +98,8 @@ def kind_of(value: object) -> str:
 
 
 def read_text(path: Path, label: str) -> str:
-    """Return the text of ``path``; ImportInputError when it is missing, unreadable or binary."""
-    if not path.exists():
-        raise fail(f"file not found: {label!r}", label, hint="check the path")
-    if path.is_dir():
-        raise fail(f"{label!r} is a folder, not a file", label, hint="name a file here")
-    try:
-        if path.stat().st_size > MAX_BYTES:
-            raise fail(f"{label!r} is over {MAX_BYTES} bytes", label, hint="split the input")
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise fail(
-            f"cannot read {label!r}: {exc.strerror or exc}",
-            label,
-            hint="check the file's permissions",
-        ) from exc
-    if b"\x00" in raw[:65536]:
-        raise fail("not a text file (it holds NUL bytes)", label, hint="pass a YAML or JSON file")
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise fail(
-            f"not UTF-8 text (byte 0x{raw[exc.start]:02x})",
-            label,
-            raw[: exc.start].count(b"\n") + 1,
-            hint="save the file as UTF-8",
-        ) from exc
+    """Return the text of ``path`` (empty allowed); see input_files.read_text."""
+    return input_files.read_text(path, "pass a YAML or JSON file", label=label, allow_empty=True)
 
 
 def read_documents(path: Path, label: str, *, tags: frozenset[str] = frozenset()) -> list[Document]:
@@ -151,7 +111,7 @@ def read_documents(path: Path, label: str, *, tags: frozenset[str] = frozenset()
     text = read_text(path, label)
     _check_depth(text, label)
     try:
-        nodes = list(yaml.compose_all(text, Loader=_Loader))
+        nodes = list(yaml.compose_all(text, Loader=CoreLoader))
     except yaml.MarkedYAMLError as exc:
         if path.suffix == ".json":
             return _json(text, label)

@@ -31,11 +31,12 @@ except ImportError:  # pragma: no cover - a platform without a yaml-rs wheel
     yaml_rs = None  # type: ignore[assignment]
 
 
-class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
-    """PyYAML's C loader with YAML 1.2 core-schema resolution of plain scalars."""
+class CoreLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """PyYAML's C loader with YAML 1.2 core-schema resolution of plain scalars (``on``, ``no``
+    and ``yes`` stay text); importers read their YAML inputs with it too."""
 
 
-_Loader.yaml_implicit_resolvers = {}
+CoreLoader.yaml_implicit_resolvers = {}
 for _tag, _pattern, _first in (
     ("null", r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
     ("bool", r"^(?:true|True|TRUE|false|False|FALSE)$", list("tTfF")),
@@ -47,7 +48,7 @@ for _tag, _pattern, _first in (
         list("-+0123456789."),
     ),
 ):
-    _Loader.add_implicit_resolver(f"tag:yaml.org,2002:{_tag}", re.compile(_pattern), _first)
+    CoreLoader.add_implicit_resolver(f"tag:yaml.org,2002:{_tag}", re.compile(_pattern), _first)
 
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 _SLOW_ONLY = re.compile(r"[&*!]|<<|(?:^|\n)(?:---|\.\.\.)")
@@ -243,7 +244,7 @@ def _compose(text: str, name: str) -> Node:
     """Return the node tree of ``text``: one document, no alias bomb, bounded depth."""
     _check_depth(text, name)
     try:
-        nodes = list(yaml.compose_all(text, Loader=_Loader))
+        nodes = list(yaml.compose_all(text, Loader=CoreLoader))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         detail = exc.problem or exc.context or "invalid YAML"
