@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 
 import aftershock
+from realworld import realworld
 from test_cli import run
 
 FIXTURES = Path(__file__).parent / "fixtures" / "import"
-REALWORLD = Path(__file__).resolve().parents[2] / "shared" / "realworld"
 
 
 def test_import_writes_a_model_that_checks(tmp_path: Path) -> None:
@@ -66,10 +66,8 @@ def test_bad_import_arguments_exit_2(args: tuple[str, ...], text: str) -> None:
 
 
 def test_manifests_and_traces_merge_into_one_model(tmp_path: Path) -> None:
-    manifests = REALWORLD / "kubernetes" / "online-boutique" / "kubernetes-manifests.yaml"
-    spans = REALWORLD / "traces" / "nezha-online-boutique" / "17_00_trace.csv"
-    if not manifests.exists() or not spans.exists():
-        pytest.skip(f"the real inputs are not beside the project ({REALWORLD})")
+    manifests = realworld("kubernetes", "online-boutique", "kubernetes-manifests.yaml")
+    spans = realworld("traces", "nezha-online-boutique", "17_00_trace.csv")
     target = tmp_path / "boutique.yaml"
     out = run("import", "kubernetes", str(manifests), "--add", f"traces={spans}", "-o", str(target))
     assert out.returncode == 0, out.stderr

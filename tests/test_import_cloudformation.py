@@ -15,11 +15,11 @@ from aftershock.importers import ImportOptions, import_model, reader
 from aftershock.importers.cfn_eval import Az, Evaluator, Stack
 from aftershock.importers.cfn_template import load_template
 from aftershock.model.spec import Model
+from realworld import realworld
 
 HERE = Path(__file__).parent
 FIXTURES = HERE / "fixtures" / "import" / "cloudformation"
 BAD = HERE / "fixtures" / "bad-imports"
-REALWORLD = Path(__file__).resolve().parents[2] / "shared" / "realworld" / "cloudformation"
 ALL_TAGS = FIXTURES / "all-tags.yaml"
 SHARED = FIXTURES / "shared.yaml"
 PARENT = FIXTURES / "nested" / "parent.yaml"
@@ -188,10 +188,7 @@ def test_a_malformed_nested_template_is_named(tmp_path: Path) -> None:
 
 
 def ecs_refarch() -> Path:
-    path = REALWORLD / "ecs-refarch" / "master.yaml"
-    if not path.exists():
-        pytest.skip(f"real CloudFormation inputs not found at {path} (../shared/realworld)")
-    return path
+    return realworld("cloudformation", "ecs-refarch", "master.yaml")
 
 
 def test_ecs_refarch_components_and_dependencies() -> None:

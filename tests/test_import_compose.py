@@ -14,12 +14,12 @@ from aftershock.importers import ImportOptions, import_model
 from aftershock.importers.compose import read
 from aftershock.importers.draft import Draft
 from aftershock.importers.interpolation import Interpolator, Variable, read_env_file
+from realworld import realworld
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SHOP = FIXTURES / "import" / "compose" / "shop"
 BASE, PROD = SHOP / "compose.yaml", SHOP / "compose.prod.yaml"
 BAD = FIXTURES / "bad-imports"
-REALWORLD = Path(__file__).resolve().parents[2] / "shared" / "realworld" / "compose"
 
 
 def shop(*files: Path, options: ImportOptions | None = None) -> Draft:
@@ -39,13 +39,6 @@ def imported(paths: list[Path], options: ImportOptions | None = None) -> str:
     text = import_model([("compose", paths)], options)
     aftershock.check(aftershock.compile_model(aftershock.load_model_text(text)))
     return text
-
-
-def realworld(name: str) -> Path:
-    path = REALWORLD / name
-    if not path.is_dir():
-        pytest.skip(f"real-world inputs not found at {path} (they sit beside the project)")
-    return path
 
 
 def test_merged_files_give_components_dependencies_and_kinds() -> None:
@@ -226,7 +219,7 @@ def test_a_folder_stands_for_its_compose_file_and_override(tmp_path: Path) -> No
 
 
 def test_opentelemetry_demo() -> None:
-    root = realworld("opentelemetry-demo")
+    root = realworld("compose", "opentelemetry-demo")
     files = [root / "compose.yaml", root / "compose.full.yaml"]
     draft = read(files, ImportOptions(env_files=(root / "dot-env",)))
     hard = {(s, d) for s, p in draft.parts.items() for d, dep in p.depends.items() if not dep.soft}
@@ -277,7 +270,9 @@ def test_opentelemetry_demo() -> None:
 
 
 def test_deathstarbench_social_network() -> None:
-    draft = read([realworld("deathstarbench-social") / "docker-compose.yml"], ImportOptions())
+    draft = read(
+        [realworld("compose", "deathstarbench-social") / "docker-compose.yml"], ImportOptions()
+    )
     hard = {(s, d) for s, p in draft.parts.items() for d, dep in p.depends.items() if not dep.soft}
     assert hard == {
         ("social-graph-service", "social-graph-mongodb"),
@@ -297,7 +292,7 @@ def test_deathstarbench_social_network() -> None:
     kinds = {n: p.kind for n, p in draft.parts.items()}
     assert kinds["user-mongodb"] == "datastore" and kinds["user-memcached"] == "cache"
     assert kinds["home-timeline-redis"] == "cache"
-    imported([realworld("deathstarbench-social") / "docker-compose.yml"])
+    imported([realworld("compose", "deathstarbench-social") / "docker-compose.yml"])
 
 
 BAD_CASES = [

@@ -13,11 +13,11 @@ from aftershock.errors import ImportInputError
 from aftershock.importers import ImportOptions, import_model
 from aftershock.importers.draft import Draft
 from aftershock.importers.kubernetes import read
+from realworld import realworld
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SHOP = FIXTURES / "import" / "kubernetes" / "shop"
 BAD = FIXTURES / "bad-imports"
-REALWORLD = Path(__file__).resolve().parents[2] / "shared" / "realworld" / "kubernetes"
 REGION = ImportOptions(region="aws/us-east-1")
 
 
@@ -38,13 +38,6 @@ def imported(paths: list[Path], options: ImportOptions | None = None) -> str:
     text = import_model([("kubernetes", paths)], options)
     aftershock.check(aftershock.compile_model(aftershock.load_model_text(text)))
     return text
-
-
-def realworld(name: str) -> Path:
-    path = REALWORLD / name
-    if not path.is_dir():
-        pytest.skip(f"real-world inputs not found at {path} (they sit beside the project)")
-    return path
 
 
 def test_a_manifest_folder_becomes_components_and_dependencies() -> None:
@@ -221,7 +214,7 @@ def test_a_workload_without_a_service_is_found_by_its_name(tmp_path: Path) -> No
 
 
 def test_online_boutique() -> None:
-    path = realworld("online-boutique") / "kubernetes-manifests.yaml"
+    path = realworld("kubernetes", "online-boutique") / "kubernetes-manifests.yaml"
     draft = read([path], ImportOptions())
     assert edges(draft) == {
         ("frontend", "productcatalogservice"),
@@ -253,7 +246,7 @@ def test_online_boutique() -> None:
 
 
 def test_sock_shop() -> None:
-    draft = read([realworld("sock-shop")], ImportOptions())
+    draft = read([realworld("kubernetes", "sock-shop")], ImportOptions())
     assert draft.name == "sock-shop"  # the one namespace
     assert edges(draft) == {("user", "user-db"), ("shipping", "zipkin")}
     assert draft.parts["shipping"].depends["zipkin"].soft  # ZIPKIN, another namespace
@@ -267,7 +260,7 @@ def test_sock_shop() -> None:
         "rabbitmq": "queue",  # rabbitmq, its exporter sidecar aside
     }
     assert set(draft.entries) == {"front-end"}  # NodePort
-    text = imported([realworld("sock-shop")])
+    text = imported([realworld("kubernetes", "sock-shop")])
     assert "fake_password" not in text  # MYSQL_ROOT_PASSWORD
 
 

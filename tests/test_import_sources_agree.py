@@ -6,15 +6,13 @@ what it was seen calling during one sample.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
-
-import pytest
 
 from aftershock.importers import ImportOptions
 from aftershock.importers.draft import Draft
+from aftershock.importers.kubernetes import read as read_manifests
 from aftershock.importers.traces import read as read_traces
+from realworld import realworld
 
-REALWORLD = Path(__file__).resolve().parents[2] / "shared" / "realworld"
 Edge = tuple[str, str]
 
 
@@ -84,13 +82,9 @@ MANIFEST_ONLY = {
 
 
 def test_online_boutique_manifests_and_traces_agree() -> None:
-    kubernetes = pytest.importorskip("aftershock.importers.kubernetes")
-    manifests = REALWORLD / "kubernetes" / "online-boutique" / "kubernetes-manifests.yaml"
-    traces = REALWORLD / "traces" / "nezha-online-boutique" / "17_00_trace.csv"
-    for path in (manifests, traces):
-        if not path.exists():
-            pytest.skip(f"{path} is absent: the real inputs sit beside the project, not in it")
-    configured = kubernetes.read([manifests], ImportOptions())
+    manifests = realworld("kubernetes", "online-boutique", "kubernetes-manifests.yaml")
+    traces = realworld("traces", "nezha-online-boutique", "17_00_trace.csv")
+    configured = read_manifests([manifests], ImportOptions())
     seen = read_traces([traces], ImportOptions())
     diff = compare(configured, seen)
     print(diff.describe("the manifests", "the traces"))

@@ -15,11 +15,11 @@ from aftershock.errors import ImportInputError
 from aftershock.importers import ImportOptions, import_model, reader
 from aftershock.importers.aws_placement import Zones, place
 from aftershock.model.spec import Model
+from realworld import realworld
 
 HERE = Path(__file__).parent
 FIXTURES = HERE / "fixtures" / "import" / "terraform"
 BAD = HERE / "fixtures" / "bad-imports"
-REALWORLD = Path(__file__).resolve().parents[2] / "shared" / "realworld" / "terraform"
 PLAN = FIXTURES / "two-regions-plan.json"
 STATE = FIXTURES / "ecs-aurora-state.json"
 RAW = FIXTURES / "raw-state-v4.tfstate"
@@ -39,13 +39,6 @@ def deps(model: Model, name: str) -> set[str]:
 
 def deploy(model: Model, name: str) -> list[tuple[str, object]]:
     return [(d.on, d.zones) for d in model.components[name].deploy]
-
-
-def realworld(name: str) -> Path:
-    path = REALWORLD / name
-    if not path.exists():
-        pytest.skip(f"real Terraform inputs not found at {path} (../shared/realworld is absent)")
-    return path
 
 
 # -- a plan with two provider aliases --------------------------------------------------------
@@ -176,7 +169,7 @@ def test_placement_writes_known_zone_ids_and_counts_names() -> None:
 
 
 def test_region_option_places_a_state_without_regions() -> None:
-    path = realworld("inframap-states/aws_state_sg.json")
+    path = realworld("terraform", "inframap-states/aws_state_sg.json")
     text, model = imported(path, region="aws/eu-west-1")
     assert deploy(model, "tQBgz") == [("aws/eu-west-1", None)]
     assert "region eu-west-1 from the import options" in text
@@ -186,7 +179,7 @@ def test_region_option_places_a_state_without_regions() -> None:
 
 
 def test_infracost_example_plan() -> None:
-    text, model = imported(realworld("infracost-example/plan.json"))
+    text, model = imported(realworld("terraform", "infracost-example/plan.json"))
     assert set(model.components) == {
         "alb1", "elb1", "nlb1", "lc1", "lt1", "mixed-instance-lt1", "instance1",
         "db_mysql", "db_postgresql", "db_postgresql_iops", "db_sqlserver",
@@ -204,7 +197,7 @@ def test_infracost_example_plan() -> None:
 
 
 def test_inframap_cyclic_state_finishes() -> None:
-    path = realworld("inframap-states/aws_state_cyclic.json")
+    path = realworld("terraform", "inframap-states/aws_state_cyclic.json")
     with ThreadPoolExecutor(1) as pool:
         text, model = pool.submit(imported, path).result(timeout=60)
     assert set(model.components) == {"bastion0", "prometheus-prometheus-eu-we1-infra"}
@@ -214,14 +207,14 @@ def test_inframap_cyclic_state_finishes() -> None:
 
 
 def test_inframap_security_group_chain() -> None:
-    _, model = imported(realworld("inframap-states/aws_state_sg.json"))
+    _, model = imported(realworld("terraform", "inframap-states/aws_state_sg.json"))
     assert deps(model, "tQBgz") == {"vIkyE"}  # LB -> the launch template's instances
     assert deps(model, "vIkyE") == {"Cpbzf"}  # -> the database on 3306
     assert model.components["Cpbzf"].uses == "aws/rds"
 
 
 def test_inframap_other_provider_with_count() -> None:
-    text, model = imported(realworld("inframap-states/aws_state_with_count.json"))
+    text, model = imported(realworld("terraform", "inframap-states/aws_state_with_count.json"))
     assert deps(model, "fllXa") == {"PBbzj"}
     assert model.components["PBbzj"].kind == "storage"
     assert not model.components["fllXa"].deploy

@@ -18,11 +18,11 @@ from aftershock.importers import ImportOptions, import_model
 from aftershock.importers.draft import Draft
 from aftershock.importers.trace_formats import workload
 from aftershock.importers.traces import read
+from realworld import realworld
 
 FIXTURES = Path(__file__).parent / "fixtures"
 TRACES = FIXTURES / "import" / "traces"
 BAD = FIXTURES / "bad-imports"
-REALWORLD = Path(__file__).resolve().parents[2] / "shared" / "realworld"
 
 
 def draft_of(*paths: Path) -> Draft:
@@ -42,13 +42,6 @@ def imported(*paths: Path) -> str:
     text = import_model([("traces", list(paths))])
     aftershock.check(aftershock.compile_model(aftershock.load_model_text(text)))
     return text
-
-
-def realworld(*parts: str) -> Path:
-    path = REALWORLD.joinpath(*parts)
-    if not path.exists():
-        pytest.skip(f"{path} is absent: the real inputs sit beside the project, not in it")
-    return path
 
 
 ZIPKIN_CALLS = {

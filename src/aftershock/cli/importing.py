@@ -74,19 +74,8 @@ def import_(
                     )
                 )
             sources.append((extra_fmt.strip(), [Path(where)]))
-        for source_fmt, paths in sources:
+        for source_fmt, _ in sources:
             reader(source_fmt)  # an unknown format is named before any file is looked at
-            if source_fmt != "aws":
-                for path in paths:
-                    if not path.exists():
-                        raise InputError(
-                            Problem(
-                                "file not found",
-                                file=str(path),
-                                value=str(path),
-                                hint="check the path",
-                            )
-                        )
         options = ImportOptions(
             name=name,
             region=region,

@@ -20,7 +20,7 @@ from yaml.nodes import Node, ScalarNode, SequenceNode
 
 from aftershock.errors import ImportInputError, Problem
 from aftershock.importers import input_files
-from aftershock.model.yamlsource import CoreLoader
+from aftershock.model.yamlsource import CoreLoader, core_scalar
 
 MAX_BYTES = 64 * 1024 * 1024
 MAX_DEPTH = 500
@@ -224,7 +224,8 @@ class _Converter:
 
     def _plain(self, node: Node, line: int) -> Any:
         if isinstance(node, ScalarNode):
-            return _scalar(node)
+            # custom tags (CloudFormation's !Ref) keep their text; core tags resolve as in models
+            return core_scalar(node) if node.tag.startswith(_CORE) else node.value
         if isinstance(node, SequenceNode):
             seq = Sequence(line)
             for child in node.value:
@@ -262,16 +263,3 @@ class _Converter:
                     out[key] = value
                     out.lines[key] = source.at(key)
         return out
-
-
-def _scalar(node: ScalarNode) -> Any:
-    tag, value = node.tag.removeprefix(_CORE), node.value
-    if tag == "null":
-        return None
-    if tag == "bool":
-        return value.lower() == "true"
-    if tag == "int":
-        return int(value, 0) if value[:2] in ("0o", "0x") else int(value, 10)
-    if tag == "float":
-        return float(value)
-    return value

@@ -277,7 +277,7 @@ def _compose(text: str, name: str) -> Node:
     return root
 
 
-def _scalar(node: ScalarNode) -> Any:
+def core_scalar(node: ScalarNode) -> Any:
     """Return a core-schema scalar's value (0o17 and 0x1f as numbers, 017 as seventeen)."""
     value, tag = node.value, node.tag.rsplit(":", 1)[-1]
     if tag == "str":
@@ -355,7 +355,7 @@ def _convert(root: Node, name: str) -> Any:
     def convert(node: Node) -> Any:
         if isinstance(node, ScalarNode):
             try:
-                return _scalar(node)
+                return core_scalar(node)
             except ValueError:
                 shown = node.tag.replace("tag:yaml.org,2002:", "!!")
                 raise ModelSyntaxError(
