@@ -9,7 +9,7 @@ from aftershock.errors import AftershockError, ImportInputError
 from aftershock.importers import reader
 from aftershock.importers.draft import Draft, clean_name, merge
 from aftershock.importers.emit import emit, scalar
-from aftershock.importers.secrets import describe_env, looks_secret, safe_address
+from aftershock.importers.secrets import describe_env, looks_secret, redact
 
 
 def shop() -> Draft:
@@ -103,8 +103,10 @@ def test_looks_secret(name: str, value: str, secret: bool) -> None:
 
 
 def test_addresses_lose_their_credentials() -> None:
-    assert safe_address("https://user:pw@api.example.com/v1?k=1") == "https://api.example.com/v1"
-    assert safe_address("cart:7070") == "cart:7070"
+    assert redact("https://user:pw@api.example.com/v1?k=1") == (
+        "https://user:(withheld)@api.example.com/v1?k=1"
+    )
+    assert redact("cart:7070") == "cart:7070"
 
 
 def test_names_and_scalars() -> None:

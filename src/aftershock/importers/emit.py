@@ -5,6 +5,13 @@ tell is written as a commented placeholder (``# deploy: unknown ...``) so ``afte
 can say so too. Dependencies on names the input never defines become ``external`` placeholder
 components. The text is validated exactly as a hand-written model is before it is returned, and
 checked against every secret value the import saw.
+
+This is the output boundary of every importer, so two rules hold here for all of them, whatever
+an importer forgot: every comment and free-text value passes through ``redact`` (credentials in
+URLs, webhook paths and key formats become ``(withheld)``), and every control character from the
+input is escaped exactly once by ``escape_controls``: in a comment as visible ``\\u001b`` text
+(a newline cannot end the comment and start YAML of its own), in a value as the same escape
+inside a double-quoted YAML string, which loads back as the original text.
 """
 
 from __future__ import annotations
@@ -16,7 +23,9 @@ import yaml
 
 from aftershock import __version__
 from aftershock.errors import AftershockError, ImportInputError, InputError, Problem
+from aftershock.escaping import escape_controls, has_controls
 from aftershock.importers.draft import Draft, Part
+from aftershock.importers.secrets import PLACEHOLDER, redact
 from aftershock.model.load import load_model_text
 
 DEPLOY_HINT = "add deploy: {on: PROVIDER/REGION, zones: N} (aftershock catalog lists them)"
@@ -26,7 +35,8 @@ _PLAIN_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
 def scalar(value: object) -> str:
-    """Return ``value`` as YAML flow text (keys such as ``on`` unquoted: models are YAML 1.2)."""
+    """Return ``value`` as YAML flow text (keys such as ``on`` unquoted: models are YAML 1.2);
+    a string holding a control character is double-quoted with each control escaped."""
     if isinstance(value, dict):
         items = [
             f"{k if _PLAIN_KEY.match(str(k)) else scalar(str(k))}: {scalar(v)}"
@@ -35,34 +45,70 @@ def scalar(value: object) -> str:
         return "{" + ", ".join(items) + "}"
     if isinstance(value, list | tuple):
         return "[" + ", ".join(scalar(v) for v in value) + "]"
+    if isinstance(value, str) and has_controls(value):
+        quoted = value.replace("\\", "\\\\").replace('"', '\\"')
+        return f'"{_NOT_PRINTABLE.sub(_code, escape_controls(quoted, keep_newlines=False))}"'
     text = yaml.safe_dump(value, default_flow_style=True, width=10**9, allow_unicode=True)
     return text.strip().removesuffix("...").strip()
 
 
+_NOT_PRINTABLE = re.compile("[\ud800-\udfff\ufffe\uffff]")
+"""Characters YAML forbids that are no controls (noncharacters): escaped the same way."""
+
+
+def _code(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group()):04x}"
+
+
 class _Recorder:
-    """Renders what an importer supplied, keeping every rendered piece to check for secrets
-    (aftershock's own wording is not checked: a secret that is also a plain word such as
-    ``service`` must not make the writer refuse its own text)."""
+    """Renders what an importer supplied, keeping every rendered piece (with where it goes) to
+    check for secrets (aftershock's own wording is not checked: a secret that is also a plain
+    word such as ``service`` must not make the writer refuse its own text)."""
 
     def __init__(self, draft: Draft) -> None:
         self.draft = draft
-        self.pieces: list[str] = []
+        self.pieces: list[tuple[str, str]] = []
+        self.credentials: list[str] = []
+        # the longest first, so that a secret holding another is withheld whole
+        self.secrets = sorted(draft.secrets, key=lambda s: (-len(s), s))
 
-    def value(self, value: object) -> str:
-        text = scalar(value)
-        self.pieces.append(text)
-        return text
+    def value(self, value: object, where: str, *, free_text: bool = False) -> str:
+        """Return ``value`` as YAML; free text (a description) has its credentials withheld,
+        and any other value holding one makes ``leak`` say where."""
+        if free_text and isinstance(value, str):
+            value = redact(value)
+        for text in _strings(value):
+            self.pieces.append((where, text))
+            if not free_text and redact(text) != text:
+                self.credentials.append(where)
+        return scalar(value)
 
-    def comment(self, text: object) -> str:
-        flat = " ".join(str(text).split())
-        for secret in self.draft.secrets:
-            flat = flat.replace(secret, "(withheld)")
-        self.pieces.append(flat)
+    def comment(self, text: object, where: str) -> str:
+        """Return ``text`` as one comment line: credentials withheld, controls escaped."""
+        flat = redact(str(text))
+        for secret in self.secrets:
+            flat = flat.replace(secret, PLACEHOLDER)
+        flat = " ".join(escape_controls(flat, keep_newlines=False).split())
+        self.pieces.append((where, flat))
         return flat
 
-    def leaks(self) -> bool:
-        written = "\n".join(self.pieces)
-        return any(secret in written for secret in self.draft.secrets)
+    def leak(self) -> str | None:
+        """Return where a secret the import saw, or a credential, would be written."""
+        if self.credentials:
+            return self.credentials[0]
+        for where, text in self.pieces:
+            for secret in self.secrets:
+                if secret in text or escape_controls(secret, keep_newlines=False) in text:
+                    return where
+        return None
+
+
+def _strings(value: object) -> list[str]:
+    if isinstance(value, dict):
+        return [s for k, v in value.items() for s in (*_strings(k), *_strings(v))]
+    if isinstance(value, list | tuple):
+        return [s for v in value for s in _strings(v)]
+    return [value] if isinstance(value, str) else []
 
 
 def _placeholders(draft: Draft) -> None:
@@ -103,17 +149,18 @@ def emit(draft: Draft) -> str:
     _placeholders(draft)
     rec = _Recorder(draft)
     out = [f"# Imported by aftershock {__version__} from:"]
-    out += [f"#   {rec.comment(s)}" for s in draft.sources]
+    out += [f"#   {rec.comment(s, 'the list of inputs')}" for s in draft.sources]
     out.append("# Comments say where each fact came from; check them, fill in the placeholders,")
     out.append("# then run: aftershock check THIS-FILE")
-    out += [f"# NOTE: {rec.comment(n)}" for n in draft.notes]
-    out += ["aftershock: 1", f"name: {rec.value(draft.name)}"]
+    out += [f"# NOTE: {rec.comment(n, 'a note on the whole model')}" for n in draft.notes]
+    out += ["aftershock: 1", f"name: {rec.value(draft.name, 'the model name')}"]
     entries = _entries(draft)
     if entries:
         out.append("business_services:")
         for name, why in sorted(entries.items()):
-            out.append(f"  {rec.value(name)}:  # {rec.comment(why)}")
-            out.append(f"    entry: [{rec.value(name)}]")
+            where = f"business service {name}"
+            out.append(f"  {rec.value(name, where)}:  # {rec.comment(why, where)}")
+            out.append(f"    entry: [{rec.value(name, where)}]")
             out.append("    # set what an hour down costs and your objectives to get costs:")
             out.append("    # cost_per_hour: 0")
             out.append("    # rto: 1h")
@@ -123,8 +170,13 @@ def emit(draft: Draft) -> str:
     for name in sorted(draft.parts):
         out += _component(draft.parts[name], rec)
     text = "\n".join(out) + "\n"
-    if rec.leaks():
-        raise AftershockError("an importer was about to write a secret value; report this bug")
+    leak = rec.leak()
+    if leak is not None:
+        raise AftershockError(
+            f"an importer was about to write a secret value in {leak} (a value the input "
+            "marked or shaped as a credential); nothing was written. This is a bug in "
+            "aftershock: please report it, leaving the secret out"
+        )
     try:
         load_model_text(text, f"{draft.name}.yaml")
     except InputError as error:
@@ -133,8 +185,9 @@ def emit(draft: Draft) -> str:
 
 
 def _component(part: Part, rec: _Recorder) -> list[str]:
-    lines = [f"  # {rec.comment(n)}" for n in part.notes]
-    lines.append(f"  {rec.value(part.name)}:  # {rec.comment(part.why)}")
+    where = f"component {part.name}"
+    lines = [f"  # {rec.comment(n, where)}" for n in part.notes]
+    lines.append(f"  {rec.value(part.name, where)}:  # {rec.comment(part.why, where)}")
     fields: list[tuple[str, Any]] = [("kind", part.kind)]
     if part.description:
         fields.append(("description", part.description))
@@ -144,25 +197,27 @@ def _component(part: Part, rec: _Recorder) -> list[str]:
         fields.append(("uses", part.uses))
         if part.planes:
             fields.append(("planes", part.planes))
-    lines += [f"    {key}: {rec.value(value)}" for key, value in fields]
     if part.deploy:
-        value = part.deploy[0] if len(part.deploy) == 1 else part.deploy
-        lines.append(f"    deploy: {rec.value(value)}")
-    elif part.kind != "external":
+        fields.append(("deploy", part.deploy[0] if len(part.deploy) == 1 else part.deploy))
+    for key, value in fields:
+        free = key in ("description", "owner")
+        lines.append(f"    {key}: {rec.value(value, f'the {key} of {where}', free_text=free)}")
+    if not part.deploy and part.kind != "external":
         lines.append(f"    # deploy: unknown: the input does not say where it runs; {DEPLOY_HINT}")
-    if part.replicas:
-        lines.append(f"    replicas: {rec.value(part.replicas)}")
-    if part.replication:
-        lines.append(f"    replication: {rec.value(part.replication)}")
-    if part.vendor:
-        lines.append(f"    vendor: {rec.value(part.vendor)}")
-    if part.runs_on:
-        lines.append(f"    runs_on: {rec.value(part.runs_on)}")
+    for key, value in (
+        ("replicas", part.replicas),
+        ("replication", part.replication),
+        ("vendor", part.vendor),
+        ("runs_on", part.runs_on),
+    ):
+        if value:
+            lines.append(f"    {key}: {rec.value(value, f'the {key} of {where}')}")
     if part.depends:
         lines.append("    depends_on:")
         for dst in sorted(part.depends):
             dep = part.depends[dst]
-            item = rec.value({"on": dst, "soft": True}) if dep.soft else rec.value(dst)
+            on = f"the dependency of {part.name} on {dst}"
+            item = rec.value({"on": dst, "soft": True} if dep.soft else dst, on)
             why = dep.why + (f" ({dep.calls} calls)" if dep.calls else "")
-            lines.append(f"      - {item}  # {rec.comment(why)}")
+            lines.append(f"      - {item}  # {rec.comment(why, on)}")
     return lines

@@ -1,9 +1,18 @@
-"""Recognise values that look like credentials, so importers never copy them anywhere.
+"""Recognise credentials, so importers never copy them anywhere.
 
 Importers read env values, Terraform attributes and template parameters only to find
-dependencies; what they write about them goes through ``describe_env`` and ``safe_address``,
-which withhold anything that looks secret and strip credentials from URLs. ``emit`` then checks
-the whole output against every secret value the import saw.
+dependencies. ``looks_secret`` says whether a whole value is a credential (by its name, a known
+key format or being a long random string); ``redact`` returns any text with the credentials
+inside it replaced by ``PLACEHOLDER``, wherever they sit: a URL's ``user:password@``, a query,
+matrix or fragment parameter named like one (``password``, ``access_token``, ``sig``,
+``X-Amz-Signature``...) or holding a known key format, a webhook's secret path (Slack, Discord,
+Teams, Telegram bots, ``.../hooks/...``), a random path segment, a ``Password=`` pair of a
+connection string, a bearer token, a key anywhere in free text. What finds a dependency (scheme,
+host, port, the plain path) and plain parameters (``sslmode=require``) stay readable.
+
+``describe_env`` writes env values through ``redact``; ``emit`` passes every comment and
+free-text value through it again (the last line of defence, for an importer that forgot), and
+checks the whole output against every secret value the import saw.
 """
 
 from __future__ import annotations
@@ -11,20 +20,35 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import unquote
+
+PLACEHOLDER = "(withheld)"
+"""What a credential inside a value is written as, in every importer."""
 
 _SECRET_NAME = re.compile(
     r"(PASS(WORD|WD)?|SECRET|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE|CREDENTIAL|AUTH|SIGNING|"
     r"SESSION_?KEY|CLIENT_?SECRET|DSN|SALT|CERT|PWD)",
     re.IGNORECASE,
 )
-_SECRET_VALUE = (
-    re.compile(r"\bAKIA[0-9A-Z]{16}\b"),  # AWS access key id
-    re.compile(r"\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}"),  # JWT
-    re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----"),
-    re.compile(r"\b(ghp|gho|github_pat|xox[abpr]|sk_live|sk_test|rk_live)_[A-Za-z0-9_]{10,}"),
-    re.compile(r"://[^/\s:@]+:[^/\s@]+@"),  # user:password@host
+_KEY_FORMATS = re.compile(
+    "|".join(
+        (
+            r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b",  # AWS access key id (long-lived, temporary)
+            r"\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}",  # JWT
+            r"-----BEGIN [A-Z ]*PRIVATE KEY-----(?:.*?-----END [A-Z ]*PRIVATE KEY-----)?",
+            r"\b(?:gh[pousr]|github_pat|glpat|npm|hf|dop_v1|pypi)[_-][A-Za-z0-9_-]{10,}",
+            r"\bxox[abposre]-[A-Za-z0-9-]{10,}|\bxapp-[A-Za-z0-9-]{10,}",  # Slack tokens
+            r"\b(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{10,}",  # Stripe secret and restricted keys
+            r"\bsk-(?:ant-|proj-)?[A-Za-z0-9_-]{20,}",  # OpenAI, Anthropic
+            r"\bAIza[0-9A-Za-z_-]{35}\b",  # Google API key
+            r"\bSG\.[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,}",  # SendGrid
+            r"\bshp(?:at|ss|ca|pa)_[a-fA-F0-9]{32}\b",  # Shopify
+            r"\b(?:bot)?\d{6,12}:[A-Za-z0-9_-]{30,}",  # Telegram bot token
+        )
+    ),
+    re.DOTALL,
 )
+_USERINFO_PASSWORD = re.compile(r"://[^/\s:@]*:[^/\s@]+@")  # user:password@host
 
 
 def entropy(text: str) -> float:
@@ -41,7 +65,7 @@ def looks_secret(name: str, value: object) -> bool:
     text = "" if value is None else str(value)
     if _SECRET_NAME.search(name) and text and not _is_reference(text):
         return True
-    if any(p.search(text) for p in _SECRET_VALUE):
+    if _KEY_FORMATS.search(text) or _USERINFO_PASSWORD.search(text):
         return True
     token = text.strip()
     if _HEX.fullmatch(token):
@@ -51,7 +75,7 @@ def looks_secret(name: str, value: object) -> bool:
     return len(token) >= 24 and " " not in token and entropy(token) > 4.0 and "/" not in token
 
 
-_HEX = re.compile(r"[a-f0-9]{32,}")
+_HEX = re.compile(r"[a-fA-F0-9]{32,}")
 _ADDRESSES = re.compile(r"[a-z0-9][a-z0-9.-]*(:\d{1,5})?(,[a-z0-9][a-z0-9.-]*(:\d{1,5})?)*")
 
 
@@ -60,20 +84,227 @@ def _is_reference(text: str) -> bool:
     return bool(re.fullmatch(r"\$\{?[A-Za-z_][A-Za-z0-9_]*(:-[^}]*)?\}?", text.strip()))
 
 
-def safe_address(text: str) -> str:
-    """Return ``text`` with any ``user:password@`` removed from URLs."""
-    try:
-        parts = urlsplit(text)
-    except ValueError:
-        return text
-    if parts.scheme and parts.netloc and "@" in parts.netloc:
-        host = parts.netloc.rsplit("@", 1)[1]
-        return urlunsplit((parts.scheme, host, parts.path, "", ""))
-    return text
-
-
 def describe_env(name: str, value: object) -> str:
-    """Return how a comment may quote an env variable: ``NAME=value`` or ``NAME (withheld)``."""
+    """Return how a comment may quote an env variable: ``NAME=value`` with any credential
+    inside the value withheld (``redact``), or ``NAME (value withheld: ...)``."""
     if looks_secret(name, value):
         return f"{name} (value withheld: it looks like a credential)"
-    return f"{name}={safe_address(str(value))}"
+    return f"{name}={redact(str(value))}"
+
+
+# -- credentials inside text -----------------------------------------------------------------
+
+_CREDENTIAL_PARAM = re.compile(
+    r"pass(?:word|wd|phrase)?$|^pw$|pwd$|secret|token|api-?key|access-?key|private-?key|"
+    r"account-?key|shared-?access-?key|signature|credential|(?:^|-)sig$|(?:^|-)key$|^keys?$|"
+    r"^sv$|^code$|^auth$|^authori[sz]ation$|^session|sess-?id$|^sid$|^jwt$|^otp$|^hmac$|"
+    r"^salt$|^ticket$|assertion$|^saml(?:response)?$|^bearer$|^psk$",
+)
+"""Parameter names (lower case, ``_`` and ``.`` read as ``-``) whose value is a credential:
+``password``, ``client_secret``, ``access_token``, ``api_key``, ``X-Amz-Signature``,
+``X-Amz-Credential``, ``X-Amz-Security-Token``, Azure SAS ``sig`` and ``sv``, OAuth ``code``..."""
+_WEBHOOK_HOSTS = (
+    r"hooks\.slack\.com|(?:ptb\.|canary\.)?discord(?:app)?\.com|[\w-]+\.webhook\.office\.com|"
+    r"outlook\.office(?:365)?\.com|api\.telegram\.org|hooks\.zapier\.com|maker\.ifttt\.com"
+)
+_ADDRESS = re.compile(
+    r"\b[A-Za-z][A-Za-z0-9+.-]*://[^\s\"'<>`]+"  # a URL
+    rf"|(?<![\w.-])(?:{_WEBHOOK_HOSTS})(?::\d+)?/[^\s\"'<>`]+",  # hooks.slack.com/services/...
+    re.IGNORECASE,
+)
+"""An address in free text: a URL, or a webhook's written without its scheme."""
+_HOOK_HOST = re.compile(r"(?i)^(?:hooks?|webhooks?)\.")
+"""A host whose whole path is a webhook's credential (hooks.slack.com, hooks.zapier.com)."""
+_HOOK_MARKERS = {"webhook", "webhooks", "webhookb2", "hooks", "hook", "incomingwebhook"}
+"""Path segments after which a webhook's address is its credential (Discord, Teams,
+Mattermost, Zapier, GitLab- and GitHub-style receivers)."""
+_KEY_SEGMENTS = {"key", "keys", "token", "tokens", "secret", "apikey", "api_key", "password"}
+"""Path segments naming the credential that follows (IFTTT ``/with/key/KEY``)."""
+_BOT_SEGMENT = re.compile(r"(?i)^bot\d+:[\w-]+$")
+"""A Telegram bot token in a path: ``/bot123456:ABC-DEF.../sendMessage``."""
+_PAIR = re.compile(
+    r"(?<![\w.-])(?P<name>[A-Za-z][\w.-]*)(?P<eq>\s*=\s*)"
+    r"(?P<value>'[^']*'|\"[^\"]*\"|[^\s;&,\"'`]+)"
+)
+"""``name=value`` in free text: connection strings (``Password=...;``), libpq DSNs."""
+_JSON_PAIR = re.compile(r'"(?P<name>[A-Za-z][\w.-]*)"(?P<eq>\s*:\s*)(?P<value>"[^"]*")')
+_BEARER = re.compile(
+    r"(?i)\b(?P<scheme>bearer|basic)(?P<gap>\s+)(?P<value>[A-Za-z0-9._~+/-]{12,}=*)"
+)
+
+
+class _Scrub:
+    """One pass of ``redact`` over a text, keeping what it withheld."""
+
+    def __init__(self) -> None:
+        self.found: list[str] = []
+
+    def hide(self, value: str) -> str:
+        if value and value != PLACEHOLDER:
+            self.found.append(value)
+        return PLACEHOLDER
+
+    def text(self, text: str) -> str:
+        out, last = [], 0
+        for match in _ADDRESS.finditer(text):
+            out.append(self.free(text[last : match.start()]))
+            address = match.group()
+            if "://" in address:
+                out.append(self.url(address))
+            else:
+                host, _, path = address.partition("/")
+                out.append(host + self.rest("/" + path, hook_host=bool(_HOOK_HOST.match(host))))
+            last = match.end()
+        out.append(self.free(text[last:]))
+        return "".join(out)
+
+    def free(self, text: str) -> str:
+        """Scrub text outside addresses: key formats, bearer tokens, ``name=value`` pairs."""
+        text = _KEY_FORMATS.sub(lambda m: self.hide(m.group()), text)
+        text = _BEARER.sub(self._bearer, text)
+        text = _JSON_PAIR.sub(self._pair, text)
+        return _PAIR.sub(self._pair, text)
+
+    def _bearer(self, m: re.Match[str]) -> str:
+        if not re.search(r"[0-9+/=_-]", m["value"]):
+            return m.group()  # a word ("basic authentication"), not a credential
+        return f"{m['scheme']}{m['gap']}{self.hide(m['value'])}"
+
+    def _pair(self, m: re.Match[str]) -> str:
+        value = m["value"]
+        quote = value[0] if value[:1] in ("'", '"') and len(value) > 1 else ""
+        bare = value[1:-1] if quote else value
+        if bare in ("", PLACEHOLDER) or not _credential_name(m["name"]):
+            return m.group()
+        return f"{m.group()[: m.start('value') - m.start()]}{quote}{self.hide(bare)}{quote}"
+
+    def url(self, url: str) -> str:
+        scheme, _, after = url.partition("://")
+        userinfo, authority, rest = _authority(after)
+        if userinfo is not None:
+            user, colon, password = userinfo.partition(":")
+            if colon and password:
+                userinfo = f"{user}:{self.hide(password)}"
+            elif not colon and (_secret_value(unquote(user)) or len(user) >= 20):
+                userinfo = self.hide(user)  # a token as the user: https://TOKEN@host
+            authority = f"{userinfo}@{authority}"
+        hooked = bool(_HOOK_HOST.match(authority.rsplit("@", 1)[-1]))
+        return _KEY_FORMATS.sub(
+            lambda m: self.hide(m.group()),
+            f"{scheme}://{authority}{self.rest(rest, hook_host=hooked)}",
+        )
+
+    def rest(self, rest: str, *, hook_host: bool = False) -> str:
+        """Scrub what follows an address's host: its path, query and fragment."""
+        cut = re.search(r"[?#]", rest)
+        path, mark, tail = (
+            (rest[: cut.start()], cut.group(), rest[cut.end() :])
+            if cut
+            else (
+                rest,
+                "",
+                "",
+            )
+        )
+        path = self.path(path, hook_host=hook_host)
+        if mark == "?":
+            query, hash_, fragment = tail.partition("#")
+            return f"{path}?{self.params(query)}{hash_}{self.fragment(fragment)}"
+        return f"{path}#{self.fragment(tail)}" if mark else path
+
+    def path(self, path: str, *, hook_host: bool) -> str:
+        """Scrub ``/a/b;k=v/c``: segments after a webhook marker, after a ``key`` segment, in
+        matrix parameters, or random enough to be a credential themselves."""
+        segments = path.split("/")  # segments[0] is what precedes the first "/"
+        if segments[0].startswith(";"):  # jdbc:sqlserver://db:1433;user=sa;password=...
+            segments[0] = ";" + self.params(segments[0][1:])
+        for i in range(1, len(segments)):
+            first_hidden = hook_host and i == min(2, len(segments) - 1)
+            if first_hidden or segments[i - 1].lower() in _HOOK_MARKERS:
+                tail = "/".join(segments[i:])
+                if tail.strip("/") and tail != PLACEHOLDER:
+                    return "/".join([*segments[:i], self.hide(tail)])
+                return path
+            segment = segments[i]
+            plain = unquote(segment)
+            if segment == PLACEHOLDER:
+                continue
+            if segments[i - 1].lower() in _KEY_SEGMENTS and segment:
+                segments[i] = self.hide(segment)
+            elif "=" in segment or ";" in segment:
+                head, sep, params = segment.partition(";")
+                segments[i] = f"{head}{sep}{self.params(params)}" if sep else self.params(segment)
+            elif _BOT_SEGMENT.match(plain) or _secret_value(plain):
+                segments[i] = self.hide(segment)
+        return "/".join(segments)
+
+    def params(self, query: str) -> str:
+        """Scrub ``a=1&b=2`` (``;`` also separates, as in JDBC and matrix parameters)."""
+        pieces = re.split(r"([&;])", query)
+        for i, piece in enumerate(pieces):
+            name, eq, value = piece.partition("=")
+            if eq and value and value != PLACEHOLDER:
+                if _credential_name(unquote(name)) or self._secret_param(unquote(value)):
+                    pieces[i] = f"{name}={self.hide(value)}"
+            elif not eq and _secret_value(unquote(piece)):
+                pieces[i] = self.hide(piece)  # ?TOKEN alone
+        return "".join(pieces)
+
+    def _secret_param(self, value: str) -> bool:
+        """A value that is a credential by its form, or an address holding one
+        (``?next=https%3A%2F%2Fx%2F%3Ftoken%3D...``)."""
+        return _secret_value(value) or ("://" in value and redact(value) != value)
+
+    def fragment(self, fragment: str) -> str:
+        """Scrub a fragment: OAuth's ``#access_token=...``, a route's ``#/x?token=...``."""
+        if "?" in fragment:
+            route, _, query = fragment.partition("?")
+            return f"{route}?{self.params(query)}"
+        if "=" in fragment:
+            return self.params(fragment)
+        return self.hide(fragment) if _secret_value(unquote(fragment)) else fragment
+
+
+def _authority(after: str) -> tuple[str | None, str, str]:
+    """Split what follows ``scheme://`` into (userinfo or None, host[:port], the rest). A
+    password may hold ``/``, ``?`` or ``#`` unencoded: the userinfo then runs to the last ``@``
+    before the query, unless what precedes it is plainly ``host:port/path``."""
+    end = re.search(r"[/?#;]", after)
+    authority, rest = (after[: end.start()], after[end.start() :]) if end else (after, "")
+    if "@" in authority:
+        userinfo, host = authority.rsplit("@", 1)
+        return userinfo, host, rest
+    query = re.search(r"[?#]", after)
+    at = after.rfind("@", 0, query.start() if query else len(after))
+    candidate = after[:at] if at > 0 else ""
+    if ":" in candidate and not re.match(r"[^:/]*:\d*(?:[/;]|$)", candidate):
+        end = re.search(r"[/?#;]", after[at + 1 :])
+        host_end = at + 1 + (end.start() if end else len(after) - at - 1)
+        return candidate, after[at + 1 : host_end], after[host_end:]
+    return None, authority, rest
+
+
+def _credential_name(name: str) -> bool:
+    return bool(_CREDENTIAL_PARAM.search(re.sub(r"[_.\s]", "-", name.strip().lower())))
+
+
+def _secret_value(text: str) -> bool:
+    """A value that is a credential by its form alone (no name says so)."""
+    if not text or text == PLACEHOLDER:
+        return False
+    if _KEY_FORMATS.search(text) or _HEX.fullmatch(text):
+        return True
+    return len(text) >= 24 and entropy(text) > 4.0 and not re.search(r"[\s/]", text)
+
+
+def redact(text: str) -> str:
+    """Return ``text`` with every credential inside it (see the module docstring) written as
+    ``PLACEHOLDER``; what is left names the same hosts. Redacting twice changes nothing."""
+    return _Scrub().text(text)
+
+
+def withheld_parts(text: str) -> list[str]:
+    """Return the credentials ``redact`` withholds from ``text`` (to register with a Draft)."""
+    scrub = _Scrub()
+    scrub.text(text)
+    return scrub.found

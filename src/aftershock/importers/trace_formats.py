@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 
 from aftershock.errors import ImportInputError, Problem
 from aftershock.importers.input_files import parse_json, read_text
-from aftershock.importers.secrets import looks_secret, safe_address
+from aftershock.importers.secrets import looks_secret, redact, withheld_parts
 
 KINDS = ("CLIENT", "SERVER", "PRODUCER", "CONSUMER")
 FORMATS_HINT = (
@@ -57,7 +57,6 @@ _POD_SUFFIX = (
 _HOST_TAGS = ("peer.service", "net.peer.name", "server.address", "peer.hostname", "http.host")
 _URL_TAGS = ("http.url", "url.full")
 _CACHES = {"redis", "memcached"}
-_URL_PASSWORD = re.compile(r"://[^/\s:@]+:([^/\s@]+)@")
 
 
 @dataclass(frozen=True, slots=True)
@@ -331,7 +330,7 @@ def _remote(tags: dict[str, Any]) -> str | None:
         value = tags.get(key)
         if isinstance(value, str) and "://" in value:
             try:
-                host = urlsplit(safe_address(value)).hostname
+                host = urlsplit(redact(value)).hostname
             except ValueError:
                 continue
             if host:
@@ -373,8 +372,8 @@ def _scan(key: str, value: object, sample: Sample) -> None:
         return
     if looks_secret(key, value) and (looks_secret("", value) or not value.strip().isalpha()):
         sample.secrets.add(value.strip())
-    for found in _URL_PASSWORD.finditer(value):
-        sample.secrets.add(found.group(1))
+    found = withheld_parts(value)  # a URL's password or token, a webhook's path...
+    sample.secrets.update(p.strip() for p in found if not p.strip().isalpha())
 
 
 def _delimiter(header: str) -> str | None:

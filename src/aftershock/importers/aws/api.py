@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from aftershock.errors import ImportInputError, Problem
-from aftershock.importers.secrets import safe_address
+from aftershock.importers.secrets import redact
 
 Record = dict[str, Any]
 """One AWS API object (a response page, an instance, a table) as boto3 returns it."""
@@ -174,7 +174,7 @@ class Boto3Api:
                 Problem(f"AWS credentials could not be refreshed: {exc}", hint=CREDENTIALS_HINT)
             )
         if isinstance(exc, errors.ConnectionError | errors.HTTPClientError):
-            where = safe_address(self.endpoint_url) if self.endpoint_url else "the AWS endpoint"
+            where = redact(self.endpoint_url) if self.endpoint_url else "the AWS endpoint"
             return ImportInputError(
                 Problem(
                     f"cannot reach {where}: {exc}",

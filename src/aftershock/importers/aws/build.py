@@ -18,7 +18,6 @@ from urllib.parse import urlsplit
 from aftershock.catalog.load import Catalog, load_catalog
 from aftershock.importers.aws.collect import Inventory
 from aftershock.importers.draft import Draft, Part, clean_name
-from aftershock.importers.secrets import safe_address
 
 _HINTS = {
     "TABLE": "dynamodb",
@@ -150,20 +149,20 @@ def _forms(text: str) -> set[str]:
         if text.startswith("arn:aws:s3:::"):
             out.add(text.split("/")[0])  # an object or prefix names its bucket
         return out
-    address = safe_address(text)
     try:
-        parts = urlsplit(address if "://" in address else f"//{address}")
+        parts = urlsplit(text if "://" in text else f"//{text}")
         host = (parts.hostname or "").lower()
     except ValueError:
         return out
+    netloc = parts.netloc.rsplit("@", 1)[-1]  # never a user or password
     if parts.scheme == "s3" and host:
-        out.add(parts.netloc)
+        out.add(netloc)
     elif host:
         out.add(host)
         if ".s3." in host:  # a virtual-hosted bucket address
             out.add(host.split(".s3.")[0])
         if parts.scheme:
-            out.add(f"{parts.scheme}://{parts.netloc}{parts.path}".rstrip("/"))
+            out.add(f"{parts.scheme}://{netloc}{parts.path}".rstrip("/"))
         if "sqs" in host or "queue" in host:  # the same queue under another endpoint name
             out.add(f"sqs-path:{parts.path.rstrip('/')}")
     return out

@@ -7,7 +7,7 @@ from aftershock.importers.aws import compute, data, functions
 from aftershock.importers.aws.build import Build
 from aftershock.importers.aws.collect import Inventory
 from aftershock.importers.draft import Draft
-from aftershock.importers.secrets import safe_address
+from aftershock.importers.secrets import redact
 
 NOT_DISCOVERED = (
     "not discovered: ECS and EKS workloads, API Gateway, CloudFront, Route 53, SNS, Kinesis, "
@@ -21,7 +21,7 @@ def draft_of(inventory: Inventory, name: str | None, endpoint_url: str | None) -
     regions = [r.region for r in inventory.regions]
     account = inventory.account or "unknown-account"
     draft = Draft(name=name or f"aws-{account}")
-    where = f" through {safe_address(endpoint_url)}" if endpoint_url else ""
+    where = f" through {redact(endpoint_url)}" if endpoint_url else ""
     draft.sources.append(f"live discovery of AWS account {account} in {', '.join(regions)}{where}")
     build = Build(inventory, draft)
     for inv in inventory.regions:
