@@ -54,9 +54,9 @@ CASES = [
     Case("empty.yaml", F, (), ("the file is empty", "aftershock: 1"), cli=True),
     Case("comments-only.yaml", F, (), ("only comments, no model", "aftershock: 1")),
     Case("binary.bin", F, (), ("not a text file", "NUL byte", "UTF-8 YAML"), cli=True),
-    Case("not-utf8.yaml", F, (2,), ("not UTF-8", "0xe9", "save the model as UTF-8"), cli=True),
+    Case("not-utf8.yaml", F, (2,), ("not UTF-8", "0xe9", "save the file as UTF-8"), cli=True),
     Case(MISSING, F, (), ("file not found", f"'{MISSING}'", "check the path"), cli=True),
-    Case(DIRECTORY, F, (), ("is a directory, not a model file", "name a .yaml file"), cli=True),
+    Case(DIRECTORY, F, (), ("is a directory, not a model file", "name a model file"), cli=True),
     Case("list-at-top.yaml", V, (1,), ("a YAML mapping, not a list", "aftershock: 1")),
     Case(
         "duplicate-component.yaml", S, (11,), ("duplicate key 'web'", "first at line 4"), cli=True

@@ -109,7 +109,7 @@ def test_the_model_names_the_file_and_line_of_each_reference() -> None:
 def test_a_folder_reads_past_yaml_that_is_not_a_catalog(tmp_path: Path) -> None:
     """shop/deploy/deployment.yaml is a broken Kubernetes template: named alone it is an
     error, in a folder it is not a catalog file."""
-    with pytest.raises(ImportInputError, match=r"(?s)malformed YAML.*render the template first"):
+    with pytest.raises(ImportInputError, match=r"(?s)YAML syntax error.*render templates first"):
         read([SHOP / "deploy" / "deployment.yaml"], ImportOptions())
     copy = tmp_path / "repo"
     shutil.copytree(SHOP, copy)
@@ -199,7 +199,7 @@ def test_a_description_that_looks_like_a_credential_is_withheld(tmp_path: Path) 
 
 
 BAD_CASES = [
-    ("backstage-malformed.yaml", 8, ("malformed YAML", "did not find expected ','")),
+    ("backstage-malformed.yaml", 8, ("YAML syntax error", "did not find expected ','")),
     ("backstage-no-entities.yaml", None, ("no Backstage entities in the file", "backstage.io")),
     ("backstage-no-name.yaml", 9, ("a Resource entity without metadata.name",)),
     (

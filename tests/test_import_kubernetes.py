@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from pathlib import Path
@@ -312,11 +313,17 @@ def test_an_unreadable_file_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     locked = tmp_path / "locked.yaml"
     shutil.copy(SHOP / "apps.yaml", locked)
 
-    def refuse(self: Path) -> bytes:
-        raise PermissionError(13, "Permission denied", str(self))
+    real_open = os.open
 
-    monkeypatch.setattr(Path, "read_bytes", refuse)  # as chmod 0 would, also for root
-    with pytest.raises(ImportInputError, match=re.escape("locked.yaml: cannot read it")) as caught:
+    def refuse(path: str, *args: int) -> int:
+        if str(path) == str(locked):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_open(path, *args)
+
+    monkeypatch.setattr(os, "open", refuse)  # as chmod 0 would, also for root
+    with pytest.raises(
+        ImportInputError, match=re.escape("locked.yaml: permission denied")
+    ) as caught:
         read([locked], ImportOptions())
     assert caught.value.problems[0].hint == "check the file's permissions"
 

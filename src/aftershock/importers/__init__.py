@@ -40,6 +40,9 @@ class ImportOptions:
     """aws: the regions to discover, e.g. us-east-1."""
     endpoint_url: str | None = None
     """aws: a different endpoint (a local moto server in tests)."""
+    root: Path | None = None
+    """The folder files an input names (nested stacks, env files) must stay inside; default:
+    each input's own folder."""
 
 
 Reader = Callable[[Sequence[Path], ImportOptions], Draft]

@@ -14,16 +14,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NoReturn
 
-import yaml
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
-
 from aftershock.errors import ImportInputError, Problem
-from aftershock.importers.input_files import input_files, read_text
+from aftershock.importers.input_files import input_files
+from aftershock.importers.yamldocs import Mapping, parse_documents, read_text
+from aftershock.importers.yamldocs import Sequence as Located
 
 MODELLED = ("component", "resource")
 GROUPINGS = ("system", "domain")
 PEOPLE_AND_FILES = ("group", "user", "template", "location")
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 Key = tuple[str, str, str]
 """(kind, namespace, name), lower-case: Backstage names are case-insensitive."""
@@ -39,7 +37,8 @@ class Entity:
     metadata: dict[str, Any]
     spec: dict[str, Any]
     file: Path
-    node: MappingNode
+    node: Mapping
+    """The entity as read, with the line of every field."""
     shown: str
     """The file as comments name it: relative to the folder common to all inputs."""
 
@@ -85,15 +84,16 @@ def read_catalog(inputs: Sequence[Path]) -> Catalog:
     explicit = {p.resolve() for p in inputs if p.is_file()}
     files = input_files(inputs, (".yaml", ".yml"), "Backstage catalog files (.yaml)")
     unique = {p.resolve(): p for p in reversed(files)}  # each file once, as first named
-    paths = [
-        unique[full]
-        for full in dict.fromkeys(p.resolve() for p in files)
+    texts: dict[Path, str] = {}
+    for full in dict.fromkeys(p.resolve() for p in files):
+        text = read_text(unique[full], str(unique[full]))
         # a folder's other YAML (manifests, CI) is not a catalog file
-        if full in explicit or b"backstage.io/" in full.read_bytes()
-    ]
+        if full in explicit or "backstage.io/" in text:
+            texts[unique[full]] = text
+    paths = list(texts)
     root = Path(os.path.commonpath([p.resolve().parent for p in paths])) if paths else Path()
     for path in paths:
-        _read_file(path, catalog, str(path.resolve().relative_to(root)))
+        _read_file(path, texts[path], catalog, str(path.resolve().relative_to(root)))
     if not paths:
         _fail("no Backstage entities in the folders given", None, None)
     if not any(modelled(e) for e in catalog.entities.values()):
@@ -117,55 +117,35 @@ def _fail(message: str, file: str | None, line: int | None, **more: Any) -> NoRe
     raise ImportInputError(Problem(message, file=file, line=line, hint=hint, **more))
 
 
-def _line(node: Node, keys: Sequence[str | int]) -> int:
-    """Return the 1-based line of the value at ``keys`` (mapping keys, list indexes)."""
+def _line(node: object, keys: tuple[str | int, ...] | list[str | int]) -> int:
+    """Return the 1-based line of the field at ``keys`` (mapping keys, list indexes), or of
+    the deepest one found."""
+    line = node.line if isinstance(node, Mapping | Located) else 1
     for key in keys:
-        if isinstance(node, SequenceNode) and isinstance(key, int) and key < len(node.value):
-            node = node.value[key]
-            continue
-        found = [
-            v
-            for k, v in (node.value if isinstance(node, MappingNode) else [])
-            if isinstance(k, ScalarNode) and k.value == key
-        ]
+        found = (isinstance(node, Located) and isinstance(key, int) and 0 <= key < len(node)) or (
+            isinstance(node, Mapping) and isinstance(key, str) and key in node
+        )
         if not found:
             break
-        node = found[0]
-    return int(node.start_mark.line) + 1
+        assert isinstance(node, Mapping | Located)
+        line, node = node.at(key), node[key]  # type: ignore[arg-type,index]
+    return line
 
 
-def _read_file(path: Path, catalog: Catalog, shown: str) -> None:
-    text = read_text(path)
-    loader = _Loader(text)
+def _read_file(path: Path, text: str, catalog: Catalog, shown: str) -> None:
+    documents = parse_documents(text, str(path))
     count = 0
-    try:
-        while loader.check_node():
-            node = loader.get_node()
-            data = loader.construct_document(node) if node is not None else None
-            if node is None or data is None:
-                continue
-            count += _entity(data, node, path, shown, catalog)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        _fail(
-            f"malformed YAML: {getattr(exc, 'problem', None) or exc}",
-            str(path),
-            mark.line + 1 if mark else None,
-            column=mark.column + 1 if mark else None,
-            hint="render the template first and pass its output"
-            if "{{" in text
-            else "fix the YAML (a catalog file may hold several documents separated by ---)",
-        )
-    finally:
-        loader.dispose()
+    for document in documents:
+        if document.data is None:
+            continue
+        count += _entity(document.data, document.line, path, shown, catalog)
     if not count:
         _fail("no Backstage entities in the file", str(path), None)
 
 
-def _entity(data: object, node: Node, path: Path, shown: str, catalog: Catalog) -> int:
+def _entity(data: object, line: int, path: Path, shown: str, catalog: Catalog) -> int:
     """Add one document's entity to ``catalog``; return 1 if it was a Backstage entity."""
-    line = int(node.start_mark.line) + 1
-    if not isinstance(data, dict) or not isinstance(node, MappingNode):
+    if not isinstance(data, Mapping):
         _fail("a catalog document must be a mapping (an entity)", str(path), line)
     version = data.get("apiVersion")
     if not (isinstance(version, str) and version.startswith("backstage.io/")):
@@ -179,9 +159,9 @@ def _entity(data: object, node: Node, path: Path, shown: str, catalog: Catalog) 
         _fail(f"a {kind} entity without metadata.name", str(path), line, value=name)
     assert isinstance(metadata, dict)
     if not isinstance(spec, dict):
-        _fail(f"{kind} {name}: spec must be a mapping", str(path), _line(node, ("spec",)))
+        _fail(f"{kind} {name}: spec must be a mapping", str(path), _line(data, ("spec",)))
     namespace = str(metadata.get("namespace") or "default")
-    entity = Entity(kind.strip(), namespace, name.strip(), metadata, spec or {}, path, node, shown)
+    entity = Entity(kind.strip(), namespace, name.strip(), metadata, spec or {}, path, data, shown)
     if entity.kind.lower() not in (*MODELLED, *GROUPINGS, "api"):
         catalog.skipped[entity.kind] += 1
         return 1

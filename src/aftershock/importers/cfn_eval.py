@@ -15,7 +15,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from aftershock.errors import ImportInputError, Problem
 from aftershock.importers.cfn_template import Template
+from aftershock.source import LIMITS
 
 WILD = "\x00"
 """An unknown part of a string."""
@@ -84,6 +86,22 @@ class Evaluator:
         self.stacks = stacks
         self._exports: list[tuple[str, Any, Stack]] | None = None
         self._active: set[tuple[str, str, str]] = set()
+        self._steps = LIMITS.evaluation_steps
+
+    def _step(self, stack: Stack) -> None:
+        """Count one step; raise ImportInputError when the import has taken too many (a
+        template whose expressions refer to each other over and over)."""
+        self._steps -= 1
+        if self._steps < 0:
+            raise ImportInputError(
+                Problem(
+                    f"evaluating the templates' expressions takes more than "
+                    f"{LIMITS.evaluation_steps:,} steps",
+                    file=str(stack.template.path),
+                    hint="do parameters and outputs refer to each other over and over through "
+                    "nested stacks? import the templates one by one instead",
+                )
+            )
 
     # -- references ------------------------------------------------------------------------
 
@@ -94,6 +112,7 @@ class Evaluator:
         return out
 
     def _walk(self, expr: Any, stack: Stack, out: Refs) -> None:
+        self._step(stack)
         if isinstance(expr, list):
             for item in expr:
                 self._walk(item, stack, out)
@@ -227,6 +246,7 @@ class Evaluator:
 
     def value(self, expr: Any, stack: Stack) -> Any:
         """Return the value of ``expr`` in ``stack``: plain data, Az, AllAzs, or UNKNOWN."""
+        self._step(stack)
         if isinstance(expr, list):
             return [self.value(item, stack) for item in expr]
         if not isinstance(expr, dict):
@@ -284,7 +304,7 @@ class Evaluator:
         sep, items = self.value(arg[0], stack), self.value(arg[1], stack)
         if not isinstance(sep, str) or not isinstance(items, list):
             return WILD
-        return sep.join(_text(item) for item in items)
+        return _bounded(sep.join(_text(item) for item in items))
 
     def _sub_value(self, arg: Any, stack: Stack) -> Any:
         text, variables = (arg[0], arg[1]) if isinstance(arg, list) and len(arg) == 2 else (arg, {})
@@ -300,7 +320,7 @@ class Evaluator:
                 return _text(self._get_att_value(name.split(".", 1), stack))
             return _text(self._ref_value(name, stack))
 
-        return _SUB.sub(fill, text).replace("${!", "${")
+        return _bounded(_SUB.sub(fill, text).replace("${!", "${"))
 
     def _select(self, arg: Any, stack: Stack) -> Any:
         if not isinstance(arg, list) or len(arg) != 2:
@@ -358,6 +378,11 @@ class Evaluator:
         if isinstance(sep, str) and isinstance(text, str) and WILD not in text and sep:
             return text.split(sep)
         return UNKNOWN
+
+
+def _bounded(text: str) -> str:
+    """Return ``text``, or WILD (unknown) when it is longer than any real value."""
+    return text if len(text) <= LIMITS.evaluated_chars else WILD
 
 
 def _unknown(value: Any) -> bool:

@@ -10,21 +10,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.nodes import MappingNode, ScalarNode
 
 from aftershock.errors import ImportInputError, Problem
 from aftershock.importers.infra_inputs import read_input
 from aftershock.importers.input_files import parse_json
+from aftershock.source import LIMITS, Converter, Reading, compose
 
 HINT = "pass a CloudFormation template (YAML or JSON) with a Resources section"
 _SECTIONS = ("Resources", "Parameters", "Outputs", "Conditions")
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_CONSTRUCT = yaml.constructor.SafeConstructor()
-MAX_DEPTH = 200
-MAX_NODES = 2_000_000
-_CORE = "tag:yaml.org,2002:"
-_PLAIN = {"str", "int", "float", "bool", "null"}
 
 
 @dataclass
@@ -49,7 +43,7 @@ class Template:
 def load_template(path: Path) -> Template:
     """Return the template in ``path``. Raises ImportInputError for malformed YAML or JSON, or
     a document that is not a CloudFormation template."""
-    text = read_input(path, HINT)
+    text = read_input(path, HINT, limit=LIMITS.yaml_bytes)
     if path.suffix.lower() == ".json" or text.lstrip().startswith("{"):
         template = _from_json(path, text)
     else:
@@ -73,27 +67,26 @@ def _from_json(path: Path, text: str) -> Template:
 
 
 def _from_yaml(path: Path, text: str) -> Template:
-    try:
-        root = yaml.compose(text, Loader=_Loader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        what = f"not valid YAML: {exc.problem or exc.context}"
-        if "single document" in str(exc.context):
-            what = "more than one YAML document; a template is exactly one"
+    reading = Reading(
+        str(path),
+        ImportInputError,
+        located=False,
+        tags=_long_form,
+        syntax_hint=HINT,
+        tag_hint="CloudFormation takes plain YAML and its short-form tags (!Ref, !Sub, ...)",
+    )
+    roots = compose(text, reading)
+    if len(roots) > 1:
         raise ImportInputError(
             Problem(
-                what,
+                "more than one YAML document; a template is exactly one",
                 file=str(path),
-                line=mark.line + 1 if mark else None,
-                column=mark.column + 1 if mark else None,
+                line=roots[1].start_mark.line + 1,
                 hint=HINT,
             )
-        ) from exc
-    except yaml.YAMLError as exc:
-        raise ImportInputError(
-            Problem(f"not valid YAML: {exc}", file=str(path), hint=HINT)
-        ) from exc
-    data = _convert(root, path, 0, [MAX_NODES]) if root is not None else None
+        )
+    root = roots[0] if roots else None
+    data = Converter(reading).convert(root) if root is not None else None
     template = Template(path, data if isinstance(data, dict) else {"": data})
     if isinstance(root, MappingNode):
         for key, value in root.value:
@@ -106,51 +99,10 @@ def _from_yaml(path: Path, text: str) -> Template:
     return template
 
 
-def _convert(node: Node, path: Path, depth: int, budget: list[int]) -> Any:
-    """Return a node as plain data, short-form tags as their long form. ``budget`` counts the
-    nodes left to convert, so aliases cannot expand without bound."""
-    budget[0] -= 1
-    if depth > MAX_DEPTH or budget[0] < 0:
-        what = (
-            f"nested more than {MAX_DEPTH} levels deep"
-            if depth > MAX_DEPTH
-            else (f"expands to more than {MAX_NODES} values (YAML aliases)")
-        )
-        raise ImportInputError(
-            Problem(what, file=str(path), line=node.start_mark.line + 1, hint=HINT)
-        )
-    tag = node.tag if node.tag.startswith("!") else None
-    if isinstance(node, MappingNode):
-        value: Any = {}
-        for key, item in node.value:
-            name = (
-                key.value
-                if isinstance(key, ScalarNode)
-                else str(_convert(key, path, depth, budget))
-            )
-            value[str(name)] = _convert(item, path, depth + 1, budget)
-    elif isinstance(node, SequenceNode):
-        value = [_convert(item, path, depth + 1, budget) for item in node.value]
-    elif tag is not None or node.tag == "tag:yaml.org,2002:timestamp":
-        value = node.value
-    elif node.tag.removeprefix(_CORE) in _PLAIN:
-        value = _CONSTRUCT.construct_object(node)
-    else:
-        raise ImportInputError(
-            Problem(
-                f"unsupported YAML tag {node.tag!r}",
-                file=str(path),
-                line=node.start_mark.line + 1,
-                value=node.tag,
-                hint="CloudFormation takes plain YAML and its short-form tags (!Ref, !Sub, ...)",
-            )
-        )
-    if tag is None:
-        return value
-    return _long_form(tag[1:], value)
-
-
-def _long_form(name: str, value: Any) -> dict[str, Any]:
+def _long_form(tag: str, value: Any, line: int) -> dict[str, Any]:
+    """Return a short-form intrinsic (``!Ref x``) in its long form (``{"Ref": "x"}``)."""
+    del line
+    name = tag.removeprefix("!")
     if name in ("Ref", "Condition"):
         return {name: value}
     if name == "GetAtt" and isinstance(value, str):
@@ -174,14 +126,14 @@ def _check(template: Template) -> None:
         )
     resources = data.get("Resources")
     if not isinstance(resources, dict) or not resources:
-        found = ", ".join(sorted(str(k) for k in data)[:6]) or "none"
+        # The file may be anything (a nested stack's URL can name any file): its content is
+        # not quoted back.
         raise ImportInputError(
             Problem(
                 "not a CloudFormation template: no Resources section",
                 file=where,
                 line=1,
-                value=found,
-                hint=HINT + f" (top-level keys: {found})",
+                hint=HINT,
             )
         )
     for name, body in resources.items():

@@ -5,9 +5,11 @@ What it infers:
 - components from resource types (aws_roles.CLOUDFORMATION; SAM types too); networking, IAM
   and security groups are not components, but link them and place them;
 - nested stacks (``AWS::CloudFormation::Stack``) from local files: the ``TemplateURL``'s path
-  (an S3 URL, usually) is tried, suffix by suffix, next to the parent template and the input;
-  parameters passed to a nested stack and its outputs are followed both ways. A template that
-  is not there is a header note;
+  (an S3 URL, usually) is tried, suffix by suffix, next to the parent template and the input,
+  inside the input's folder (or ``--root``): never through ``..``, an absolute path or a
+  symbolic link out of it, and nothing is fetched. Parameters passed to a nested stack and its
+  outputs are followed both ways. A template that is not there, or not followed, is a header
+  note. Each file is read once; stacks and nesting are bounded (``aftershock.source.LIMITS``);
 - dependencies from ``Ref``, ``!GetAtt``, ``!Sub`` and ``DependsOn`` (also in ``Metadata``,
   where ``cfn-init`` configures hosts), and ``!ImportValue`` of exports of the other input
   templates (else a placeholder component); infra_graph turns them into component
@@ -34,10 +36,11 @@ from aftershock.importers import ImportOptions
 from aftershock.importers.aws_roles import CLOUDFORMATION, CLOUDFORMATION_REFS, ref_kind
 from aftershock.importers.cfn_eval import UNKNOWN, WILD, Evaluator, Stack
 from aftershock.importers.cfn_facts import Facts
-from aftershock.importers.cfn_template import HINT, load_template
+from aftershock.importers.cfn_template import HINT, Template, load_template
 from aftershock.importers.draft import Draft, clean_name
 from aftershock.importers.infra_graph import Ref, Resource, Role, build
 from aftershock.importers.infra_inputs import record_secrets
+from aftershock.source import LIMITS, Root
 
 NESTED = "AWS::CloudFormation::Stack"
 _GENERIC_STEMS = {"master", "main", "template", "stack", "root", "cloudformation", "cfn"}
@@ -63,11 +66,12 @@ def read(inputs: Sequence[Path], options: ImportOptions) -> Draft:
     draft = Draft(name=name or "cloudformation")
     region = _region(options, draft)
     stacks: list[Stack] = []
+    nesting = _Nesting(options.root)
     for path in paths:
         prefix = f"{path.stem}:" if len(paths) > 1 else ""
-        root = Stack(load_template(path), "", path.stem, region, prefix=prefix)
+        root = Stack(nesting.template(path), "", path.stem, region, prefix=prefix)
         stacks.append(root)
-        _nested(root, path.parent, {path.resolve()}, stacks, draft)
+        nesting.expand(root, path, stacks, draft)
         count = sum(1 for s in stacks if s.prefix == prefix) - 1
         nested = f", {count} nested stack(s)" if count else ""
         draft.sources.append(f"cloudformation: {path}{nested}")
@@ -104,60 +108,136 @@ def _region(options: ImportOptions, draft: Draft) -> str | None:
     return None
 
 
-def _nested(stack: Stack, base: Path, chain: set[Path], stacks: list[Stack], draft: Draft) -> None:
-    """Load the nested stacks of ``stack`` from local files, recursively."""
-    evaluator = Evaluator(stacks)
-    here = stack.template.path
-    for logical, body in stack.resources.items():
-        if body.get("Type") != NESTED:
-            continue
+class _Nesting:
+    """Nested stacks read from local files inside the input's folder (or ``--root``): each
+    file read once, the number of stacks and their depth bounded."""
+
+    def __init__(self, root: Path | None) -> None:
+        self.override = root
+        self.templates: dict[Path, Template] = {}
+        self.count = 0
+
+    def template(self, path: Path) -> Template:
+        """Return the template in ``path``, read once however often it is nested."""
+        key = Path(os.path.realpath(path))
+        if key not in self.templates:
+            self.templates[key] = load_template(path)
+        return self.templates[key]
+
+    def expand(self, top: Stack, path: Path, stacks: list[Stack], draft: Draft) -> None:
+        """Add the nested stacks under ``top`` (read from ``path``) to ``stacks``, depth first.
+        Raises ImportInputError past the limits on stacks and nesting."""
+        root = Root.of(path, self.override)
+        self._expand(top, path, root, frozenset({Path(os.path.realpath(path))}), stacks, draft)
+
+    def _expand(
+        self,
+        stack: Stack,
+        path: Path,
+        root: Root,
+        ancestors: frozenset[Path],
+        stacks: list[Stack],
+        draft: Draft,
+    ) -> None:
+        for child, found in self._children(stack, root, path.parent, stacks, draft):
+            real = Path(os.path.realpath(found))
+            if real in ancestors:
+                draft.note(f"nested stack {child} includes its own ancestor {found.name}")
+                continue
+            self.count += 1
+            if self.count > LIMITS.nested_stacks or len(ancestors) > LIMITS.nested_depth:
+                raise ImportInputError(
+                    Problem(
+                        f"more than {LIMITS.nested_stacks} nested stacks, or nesting deeper "
+                        f"than {LIMITS.nested_depth} levels",
+                        file=str(path),
+                        value=child,
+                        hint="do the templates nest each other over and over? import the "
+                        "nested templates one by one instead",
+                    )
+                )
+            nested = self._stack(stack, child, found)
+            stacks.append(nested)
+            self._expand(nested, path, root, ancestors | {real}, stacks, draft)
+
+    def _children(
+        self, stack: Stack, root: Root, base: Path, stacks: list[Stack], draft: Draft
+    ) -> list[tuple[str, Path]]:
+        """Return (logical id, file) of the nested stacks of ``stack`` found inside ``root``;
+        a note for each one that is not."""
+        evaluator = Evaluator(stacks)
+        here = stack.template.path
+        out = []
+        for logical, body in stack.resources.items():
+            if body.get("Type") != NESTED:
+                continue
+            props = body.get("Properties") if isinstance(body.get("Properties"), dict) else {}
+            url = evaluator.value(props.get("TemplateURL"), stack)
+            where = f"{here.name}:{stack.template.line('Resources', logical)}"
+            if not isinstance(url, str) or not url.replace(WILD, ""):
+                draft.note(
+                    f"nested stack {logical} ({where}): its TemplateURL is not known statically"
+                )
+                continue
+            found, tried = _locate(url, here.parent, base, root)
+            shown = url.replace(WILD, "*")
+            if isinstance(found, str):
+                draft.note(
+                    f"nested stack {logical} ({where}): template {shown} is not read: {found}; "
+                    "its resources are left out"
+                )
+            elif found is None:
+                draft.note(
+                    f"nested stack {logical} ({where}): template {shown} is not in the input "
+                    f"(tried {', '.join(tried)}); its resources are left out"
+                )
+            else:
+                out.append((logical, found))
+        return out
+
+    def _stack(self, parent: Stack, logical: str, found: Path) -> Stack:
+        body = parent.resources[logical]
         props = body.get("Properties") if isinstance(body.get("Properties"), dict) else {}
-        url = evaluator.value(props.get("TemplateURL"), stack)
-        where = f"{here.name}:{stack.template.line('Resources', logical)}"
-        if not isinstance(url, str) or not url.replace(WILD, ""):
-            draft.note(f"nested stack {logical} ({where}): its TemplateURL is not known statically")
-            continue
-        found, tried = _locate(url, here.parent, base)
-        shown = url.replace(WILD, "*")
-        if found is None:
-            draft.note(
-                f"nested stack {logical} ({where}): template {shown} is not in the input "
-                f"(tried {', '.join(tried)}); its resources are left out"
-            )
-            continue
-        if found.resolve() in chain:
-            draft.note(f"nested stack {logical} ({where}) includes its own ancestor {found.name}")
-            continue
         params = props.get("Parameters")
         child = Stack(
-            load_template(found),
-            f"{stack.path}/{logical}" if stack.path else logical,
+            self.template(found),
+            f"{parent.path}/{logical}" if parent.path else logical,
             logical,
-            stack.region,
-            parent=stack,
+            parent.region,
+            parent=parent,
             params=dict(params) if isinstance(params, dict) else {},
-            prefix=stack.prefix,
+            prefix=parent.prefix,
         )
-        stack.children[logical] = child
-        stacks.append(child)
-        _nested(child, base, chain | {found.resolve()}, stacks, draft)
+        parent.children[logical] = child
+        return child
 
 
-def _locate(url: str, folder: Path, base: Path) -> tuple[Path | None, list[str]]:
+def _locate(url: str, folder: Path, base: Path, root: Root) -> tuple[Path | str | None, list[str]]:
     """Return the local file a TemplateURL names: its path's suffixes, longest first, next to
-    the parent template, then next to the input template."""
+    the parent template, then next to the input template, inside ``root``. A reason (text)
+    instead of a file when the URL leads out of the root; None when no file is there."""
     text = url.rsplit(WILD, 1)[-1]
     parts = urlsplit(text)
     path = parts.path if parts.scheme else text
     segments = [s for s in path.replace("\\", "/").split("/") if s and s != "."]
+    if ".." in segments:
+        return "it goes up out of its folder with '..'", []
+    if not parts.scheme and os.path.isabs(path):
+        found = root.resolve(path, folder)
+        return (found if isinstance(found, Path) else f"an absolute path ({found})"), [path]
     tried: list[str] = []
+    refused: str | None = None
     for i in range(len(segments)):
         suffix = "/".join(segments[i:])
-        for root in dict.fromkeys((folder, base)):
-            candidate = root / suffix
+        for place in dict.fromkeys((folder, base)):
             tried.append(suffix)
-            if candidate.is_file():
-                return candidate, tried
+            found = root.resolve(suffix, place)
+            if isinstance(found, Path):
+                return found, tried
+            if found != "not there":
+                refused = refused or found
+    if refused is not None:
+        return refused, []
     return None, list(dict.fromkeys(tried))
 
 

@@ -33,6 +33,7 @@ from aftershock.importers.compose_services import Options, Service, merged, read
 from aftershock.importers.draft import Draft, Part
 from aftershock.importers.interpolation import Interpolator, read_env_file
 from aftershock.importers.yamldocs import Mapping, fail, kind_of, read_documents
+from aftershock.source import Root
 
 FILE_NAMES = ("compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml")
 OVERRIDES = ("compose.override.yaml", "compose.override.yml", "docker-compose.override.yml")
@@ -56,9 +57,14 @@ def read(inputs: Sequence[Path], options: ImportOptions) -> Draft:
         raise fail("no compose file given", None, hint="name compose.yaml (and overrides)")
     labels = _labels(files)
     env = Interpolator({})
+    root = Root.of(files[0], options.root)
     env_files = list(options.env_files)
-    if not env_files and (files[0].parent / ".env").is_file():
-        env_files = [files[0].parent / ".env"]
+    beside = root.resolve(".env", files[0].parent)
+    refused = []
+    if not env_files and isinstance(beside, Path):
+        env_files = [beside]
+    elif not env_files and beside not in ("not there", "not a regular file"):
+        refused.append(f".env beside {labels[files[0]]} is not read: {beside}")
     for path in env_files:
         read_env_file(path, _label(path, labels), env)
     definitions: dict[str, list[Service]] = {}
@@ -87,7 +93,10 @@ def read(inputs: Sequence[Path], options: ImportOptions) -> Draft:
         withhold(draft, key, variable.value)
     for text in skipped:
         draft.note(f"{text} is not followed: pass the included files as inputs too")
-    _Importer(draft, [merged(d) for d in definitions.values()], env, files[0].parent).run(region)
+    for text in refused:
+        draft.note(text)
+    services = [merged(d) for d in definitions.values()]
+    _Importer(draft, services, env, files[0].parent, root).run(region)
     forget_public_secrets(draft, region)
     return draft
 
@@ -153,12 +162,14 @@ class _Importer:
     """Turns merged services into components, dependencies and entries."""
 
     def __init__(
-        self, draft: Draft, services: list[Service], env: Interpolator, project: Path
+        self, draft: Draft, services: list[Service], env: Interpolator, project: Path, root: Root
     ) -> None:
         self.draft = draft
         self.services = {s.name: s for s in services}
         self.env = env
         self.project = project
+        self.root = root
+        """env_file paths must stay inside it."""
         self.evidence = Evidence()
         self.parts: dict[str, Part] = {}
         self.hosts: dict[str, str] = {}
@@ -303,11 +314,16 @@ class _Importer:
                 out.append((variable, found.value, f"{setting.where}, value {found.where()}"))
         for setting in service.list("env_file"):
             options = setting.value if isinstance(setting.value, Options) else Options()
-            path = self.project / str(options.get("path", setting.value))
-            if not path.is_file():
-                if options.get("required") is not False:
+            reference = str(options.get("path", setting.value))
+            path = self.root.resolve(reference, self.project)
+            if isinstance(path, str):
+                if path != "not there":
                     self.parts[service.name].note(
-                        f"env_file {path.name} ({setting.where}) is not there: not read"
+                        f"env_file {reference} ({setting.where}) is not read: {path}"
+                    )
+                elif options.get("required") is not False:
+                    self.parts[service.name].note(
+                        f"env_file {Path(reference).name} ({setting.where}) is not there: not read"
                     )
                 continue
             seen = Interpolator(dict(self.env.variables))

@@ -10,13 +10,12 @@ from aftershock.importers.aws_placement import is_region, is_zone_id, is_zone_na
 from aftershock.importers.draft import Draft
 from aftershock.importers.input_files import read_text
 from aftershock.importers.secrets import looks_secret
+from aftershock.source import LIMITS
 
-MAX_BYTES = 256 * 1024 * 1024
 
-
-def read_input(path: Path, hint: str) -> str:
+def read_input(path: Path, hint: str, *, limit: int = LIMITS.json_bytes) -> str:
     """Return the UTF-8 text of input ``path``; see input_files.read_text."""
-    return read_text(path, hint)
+    return read_text(path, hint, limit=limit)
 
 
 _TRANSPARENT = {"constant_value", "value", "Default"}
