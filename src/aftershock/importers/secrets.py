@@ -97,7 +97,8 @@ def describe_env(name: str, value: object) -> str:
 _CREDENTIAL_PARAM = re.compile(
     r"pass(?:word|wd|phrase)?$|^pw$|pwd$|secret|token|api-?key|access-?key|private-?key|"
     r"account-?key|shared-?access-?key|signature|credential|(?:^|-)sig$|(?:^|-)key$|^keys?$|"
-    r"^sv$|^code$|^auth$|^authori[sz]ation$|^session|sess-?id$|^sid$|^jwt$|^otp$|^hmac$|"
+    r"^sv$|^code$|^auth$|^authori[sz]ation$|^session(?:-?(?:id|key|token))?$|sess(?:ion)?-?id$|"
+    r"^sid$|^jwt$|^otp$|^hmac$|"
     r"^salt$|^ticket$|assertion$|^saml(?:response)?$|^bearer$|^psk$",
 )
 """Parameter names (lower case, ``_`` and ``.`` read as ``-``) whose value is a credential:
@@ -128,6 +129,8 @@ _PAIR = re.compile(
 )
 """``name=value`` in free text: connection strings (``Password=...;``), libpq DSNs."""
 _JSON_PAIR = re.compile(r'"(?P<name>[A-Za-z][\w.-]*)"(?P<eq>\s*:\s*)(?P<value>"[^"]*")')
+_SCHEMES = {"bearer", "basic", "token", "digest", "negotiate"}
+"""Authorization schemes: the credential follows them (``Authorization=Bearer ...``)."""
 _BEARER = re.compile(
     r"(?i)\b(?P<scheme>bearer|basic)(?P<gap>\s+)(?P<value>[A-Za-z0-9._~+/-]{12,}=*)"
 )
@@ -174,7 +177,7 @@ class _Scrub:
         value = m["value"]
         quote = value[0] if value[:1] in ("'", '"') and len(value) > 1 else ""
         bare = value[1:-1] if quote else value
-        if bare in ("", PLACEHOLDER) or not _credential_name(m["name"]):
+        if bare in ("", PLACEHOLDER) or bare.lower() in _SCHEMES or not _credential_name(m["name"]):
             return m.group()
         return f"{m.group()[: m.start('value') - m.start()]}{quote}{self.hide(bare)}{quote}"
 
