@@ -19,7 +19,7 @@ from aftershock.catalog.load import load_catalog
 from aftershock.errors import ImportInputError, Problem
 from aftershock.importers.draft import Draft, clean_name
 from aftershock.importers.emit import DEPLOY_HINT
-from aftershock.importers.secrets import describe_env, looks_secret
+from aftershock.importers.secrets import describe_env, looks_secret, withheld_parts
 from aftershock.model.targets import region_error
 
 
@@ -236,10 +236,11 @@ def describe(variable: str, value: str) -> str:
 
 def withhold(draft: Draft, variable: str, value: object, *, always: bool = False) -> None:
     """Remember ``value`` as a secret of ``draft`` when it looks like a credential (or
-    ``always``: a Secret object's data), and every password inside it. A bare address flagged
+    ``always``: a Secret object's data), and every password or token inside it (a URL's query
+    parameter, a webhook's path: whatever ``redact`` withholds). A bare address flagged
     only for its variable's name (AUTH_HOST=auth) is not one: its host becomes a name."""
     text = "" if value is None else str(value).strip()
-    for password in embedded_passwords(text):
+    for password in [*embedded_passwords(text), *withheld_parts(text)]:
         draft.secret(password)
     if text.lower() in _TRIVIAL:
         return

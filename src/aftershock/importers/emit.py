@@ -9,9 +9,9 @@ checked against every secret value the import saw.
 This is the output boundary of every importer, so two rules hold here for all of them, whatever
 an importer forgot: every comment and free-text value passes through ``redact`` (credentials in
 URLs, webhook paths and key formats become ``(withheld)``), and every control character from the
-input is escaped exactly once by ``escape_controls``: in a comment as visible ``\\u001b`` text
-(a newline cannot end the comment and start YAML of its own), in a value as the same escape
-inside a double-quoted YAML string, which loads back as the original text.
+input is escaped exactly once by ``escape_controls``, as visible ``\\u001b`` text: in a comment
+(a newline cannot end the comment and start YAML of its own) and in a value (a model holds no
+control character: a description that had an ESC loads as the six characters ``\\u001b``).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ import yaml
 
 from aftershock import __version__
 from aftershock.errors import AftershockError, ImportInputError, InputError, Problem
-from aftershock.escaping import escape_controls, has_controls
+from aftershock.escaping import escape_controls
 from aftershock.importers.draft import Draft, Part
 from aftershock.importers.secrets import PLACEHOLDER, redact
 from aftershock.model.load import load_model_text
@@ -35,8 +35,9 @@ _PLAIN_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
 def scalar(value: object) -> str:
-    """Return ``value`` as YAML flow text (keys such as ``on`` unquoted: models are YAML 1.2);
-    a string holding a control character is double-quoted with each control escaped."""
+    """Return ``value`` as YAML flow text (keys such as ``on`` unquoted: models are YAML 1.2),
+    every control character in its strings written as a visible ``\\u001b`` (a model holds
+    none)."""
     if isinstance(value, dict):
         items = [
             f"{k if _PLAIN_KEY.match(str(k)) else scalar(str(k))}: {scalar(v)}"
@@ -45,19 +46,10 @@ def scalar(value: object) -> str:
         return "{" + ", ".join(items) + "}"
     if isinstance(value, list | tuple):
         return "[" + ", ".join(scalar(v) for v in value) + "]"
-    if isinstance(value, str) and has_controls(value):
-        quoted = value.replace("\\", "\\\\").replace('"', '\\"')
-        return f'"{_NOT_PRINTABLE.sub(_code, escape_controls(quoted, keep_newlines=False))}"'
+    if isinstance(value, str):
+        value = escape_controls(value, keep_newlines=False)
     text = yaml.safe_dump(value, default_flow_style=True, width=10**9, allow_unicode=True)
     return text.strip().removesuffix("...").strip()
-
-
-_NOT_PRINTABLE = re.compile("[\ud800-\udfff\ufffe\uffff]")
-"""Characters YAML forbids that are no controls (noncharacters): escaped the same way."""
-
-
-def _code(match: re.Match[str]) -> str:
-    return f"\\u{ord(match.group()):04x}"
 
 
 class _Recorder:
