@@ -302,6 +302,8 @@ def traces(folder: Path, field: str) -> Written:
     ]
     for number, (name, url) in enumerate(URLS.items()):
         tags = {"http.url": url, "http.method": "GET" + field}
+        if name in ("SLACK_WEBHOOK", "API_URL"):  # a peer tag holding a whole address
+            tags = {"peer.service": url.split("://")[1] if "hooks" in url else url}
         if name == "DATABASE_URL":
             tags = {
                 "db.system": "postgresql",

@@ -340,6 +340,16 @@ def _remote(tags: dict[str, Any]) -> str | None:
 
 
 def _host(text: str) -> str | None:
+    """Return the host a peer tag names; a whole address in it (``https://u:pw@db:5432/x``,
+    ``hooks.slack.com/services/...``) gives only its host: a path or a password is no name."""
+    if "://" in text:
+        try:
+            text = urlsplit(redact(text)).hostname or ""
+        except ValueError:
+            return None
+    text = re.split(r"[/?#]", text, maxsplit=1)[0].rsplit("@", 1)[-1]
+    if not text:
+        return None
     host = text.rsplit(":", 1)[0] if text.count(":") == 1 else text
     try:
         ipaddress.ip_address(host.strip("[]"))
