@@ -568,6 +568,17 @@ def test_the_emitter_withholds_what_an_importer_forgot() -> None:
     )
 
 
+def test_a_credential_in_a_name_is_withheld_from_the_name() -> None:
+    draft = forgetful()
+    draft.part("cache-AKIAIOSFODNN7EXAMPLE", "service cache-AKIAIOSFODNN7EXAMPLE")
+    draft.depend("web", "hooks.slack.com/services/T0AAAA/B0BBBB/SlackHookSecret1", "called")
+    text = emit(draft)
+    assert_no_secret(text)
+    assert {"cache-withheld", "hooks.slack.com-services-withheld"} <= set(
+        aftershock.load_model_text(text).components
+    )
+
+
 def test_the_emitter_refuses_a_credential_in_a_value_and_says_where() -> None:
     draft = forgetful()
     draft.parts["web"].vendor = "hooks.slack.com/services/T0/B0/VendorSecret"

@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from aftershock.importers.secrets import PLACEHOLDER, redact
+
 _BAD = re.compile(r"[^A-Za-z0-9_.-]+")
 
 
@@ -21,8 +23,10 @@ PROVIDERS = frozenset({"aws", "gcp", "azure", "cloudflare", "fastly", "global"})
 
 def clean_name(raw: str) -> str:
     """Return ``raw`` as a valid component name (letters, digits, ``_.-``; starts alphanumeric;
-    never a provider's name: a compose service ``aws`` running localstack is ``aws-service``)."""
-    name = _BAD.sub("-", raw.strip()).strip("-._") or "unnamed"
+    never a provider's name: a compose service ``aws`` running localstack is ``aws-service``;
+    never a credential: a key or a URL's token in it is ``withheld``)."""
+    name = _BAD.sub("-", redact(raw).replace(PLACEHOLDER, "withheld").strip()).strip("-._")
+    name = name or "unnamed"
     return f"{name}-service" if name.lower() in PROVIDERS else name
 
 

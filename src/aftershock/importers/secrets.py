@@ -30,24 +30,49 @@ _SECRET_NAME = re.compile(
     r"SESSION_?KEY|CLIENT_?SECRET|DSN|SALT|CERT|PWD)",
     re.IGNORECASE,
 )
-_KEY_FORMATS = re.compile(
-    "|".join(
+_KEY_FORMATS = tuple(
+    (triggers, re.compile(pattern, re.DOTALL))
+    for triggers, pattern in (
+        (("AKIA", "ASIA"), r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b"),  # AWS access key id
+        (("eyJ",), r"\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}"),  # JWT
         (
-            r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b",  # AWS access key id (long-lived, temporary)
-            r"\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}",  # JWT
-            r"-----BEGIN [A-Z ]*PRIVATE KEY-----(?:.*?-----END [A-Z ]*PRIVATE KEY-----)?",
-            r"\b(?:gh[pousr]|github_pat|glpat|npm|hf|dop_v1|pypi)[_-][A-Za-z0-9_-]{10,}",
-            r"\bxox[abposre]-[A-Za-z0-9-]{10,}|\bxapp-[A-Za-z0-9-]{10,}",  # Slack tokens
-            r"\b(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{10,}",  # Stripe secret and restricted keys
-            r"\bsk-(?:ant-|proj-)?[A-Za-z0-9_-]{20,}",  # OpenAI, Anthropic
-            r"\bAIza[0-9A-Za-z_-]{35}\b",  # Google API key
-            r"\bSG\.[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,}",  # SendGrid
-            r"\bshp(?:at|ss|ca|pa)_[a-fA-F0-9]{32}\b",  # Shopify
-            r"\b(?:bot)?\d{6,12}:[A-Za-z0-9_-]{30,}",  # Telegram bot token
-        )
-    ),
-    re.DOTALL,
+            ("-----BEGIN",),
+            r"-----BEGIN [A-Z ]*PRIVATE KEY-----(?:.*?-----END [A-Z ]*PRIVATE KEY-----|.*)",
+        ),
+        (
+            ("ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"),  # GitHub
+            r"\b(?:gh[pousr]_|github_pat_)[A-Za-z0-9_]{16,}",
+        ),
+        (("glpat-",), r"\bglpat-[A-Za-z0-9_-]{16,}"),  # GitLab
+        (
+            ("npm_", "hf_", "dop_v1_", "pypi-"),
+            r"\b(?:npm|hf)_[A-Za-z0-9]{30,}|\bdop_v1_[a-f0-9]{32,}|\bpypi-AgE[A-Za-z0-9_-]{30,}",
+        ),
+        (("xox", "xapp-"), r"\bxox[abposre]-[A-Za-z0-9-]{10,}|\bxapp-[A-Za-z0-9-]{10,}"),  # Slack
+        (("_live_", "_test_"), r"\b(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{10,}"),  # Stripe
+        (
+            ("sk-",),  # OpenAI, Anthropic
+            r"\bsk-(?:proj-|ant-)?(?=[A-Za-z0-9_-]*[0-9])(?=[A-Za-z0-9_-]*[A-Z])"
+            r"[A-Za-z0-9_-]{32,}",
+        ),
+        (("AIza",), r"\bAIza[0-9A-Za-z_-]{35}\b"),  # Google API key
+        (("SG.",), r"\bSG\.[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,}"),  # SendGrid
+        (("shp",), r"\bshp(?:at|ss|ca|pa)_[a-fA-F0-9]{32}\b"),  # Shopify
+        ((":",), r"\b(?:bot)?\d{6,12}:[A-Za-z0-9_-]{30,}"),  # Telegram bot token
+    )
 )
+"""Known key formats, each run only on text holding one of its triggers."""
+
+
+def _key_formats(text: str) -> list[re.Pattern[str]]:
+    """Return the key formats worth looking for in ``text`` (those whose trigger it holds)."""
+    return [pattern for triggers, pattern in _KEY_FORMATS if any(t in text for t in triggers)]
+
+
+def _holds_key(text: str) -> bool:
+    return any(pattern.search(text) for pattern in _key_formats(text))
+
+
 _USERINFO_PASSWORD = re.compile(r"://[^/\s:@]*:[^/\s@]+@")  # user:password@host
 
 
@@ -65,7 +90,7 @@ def looks_secret(name: str, value: object) -> bool:
     text = "" if value is None else str(value)
     if _SECRET_NAME.search(name) and text and not _is_reference(text):
         return True
-    if _KEY_FORMATS.search(text) or _USERINFO_PASSWORD.search(text):
+    if _holds_key(text) or _USERINFO_PASSWORD.search(text):
         return True
     token = text.strip()
     if _HEX.fullmatch(token):
@@ -94,16 +119,22 @@ def describe_env(name: str, value: object) -> str:
 
 # -- credentials inside text -----------------------------------------------------------------
 
-_CREDENTIAL_PARAM = re.compile(
-    r"pass(?:word|wd|phrase)?$|^pw$|pwd$|secret|token|api-?key|access-?key|private-?key|"
-    r"account-?key|shared-?access-?key|signature|credential|(?:^|-)sig$|(?:^|-)key$|^keys?$|"
-    r"^sv$|^code$|^auth$|^authori[sz]ation$|^session(?:-?(?:id|key|token))?$|sess(?:ion)?-?id$|"
-    r"^sid$|^jwt$|^otp$|^hmac$|"
-    r"^salt$|^ticket$|assertion$|^saml(?:response)?$|^bearer$|^psk$",
-)
+_CREDENTIAL_WORDS = (
+    "secret", "token", "passw", "passphrase", "signature", "credential", "apikey", "api-key",
+    "accesskey", "access-key", "privatekey", "private-key", "accountkey", "account-key",
+    "sharedaccesskey", "shared-access-key", "assertion", "sessionid", "session-id", "sessid",
+    "sess-id",
+)  # fmt: skip
+_CREDENTIAL_NAMES = {
+    "pass", "pw", "pwd", "key", "keys", "sig", "sv", "code", "auth", "authorization",
+    "authorisation", "session", "session-key", "session-token", "sid", "jwt", "otp", "hmac",
+    "salt", "ticket", "saml", "samlresponse", "bearer", "psk",
+}  # fmt: skip
+_CREDENTIAL_ENDINGS = ("-sig", "-key", "pwd", "-pass")
 """Parameter names (lower case, ``_`` and ``.`` read as ``-``) whose value is a credential:
 ``password``, ``client_secret``, ``access_token``, ``api_key``, ``X-Amz-Signature``,
-``X-Amz-Credential``, ``X-Amz-Security-Token``, Azure SAS ``sig`` and ``sv``, OAuth ``code``..."""
+``X-Amz-Credential``, ``X-Amz-Security-Token``, Azure SAS ``sig`` and ``sv``, OAuth ``code``:
+one of the names, a name holding one of the words, or ending like ``subscription-key``."""
 _WEBHOOK_HOSTS = (
     r"hooks\.slack\.com|(?:ptb\.|canary\.)?discord(?:app)?\.com|[\w-]+\.webhook\.office\.com|"
     r"outlook\.office(?:365)?\.com|api\.telegram\.org|hooks\.zapier\.com|maker\.ifttt\.com"
@@ -136,6 +167,26 @@ _BEARER = re.compile(
 )
 
 
+_HOOK_WORDS = ("hook", "discord", "office", "telegram", "zapier", "ifttt")
+"""What the webhook hosts written without a scheme hold (see ``_ADDRESS``)."""
+_ANY_CASE = (*_HOOK_WORDS, "bearer", "basic")
+_TRIGGERS = re.compile(
+    "|".join(
+        re.escape(t.lower())
+        for t in ("://", "=", '"', *_ANY_CASE, *(t for ts, _ in _KEY_FORMATS for t in ts))
+        if t != ":"
+    )
+)
+"""Something every credential ``redact`` finds begins with or holds (in lower case)."""
+_TELEGRAM = _KEY_FORMATS[-1][1]
+
+
+def _maybe(text: str) -> bool:
+    """Return whether ``text`` may hold a credential; most text holds none of ``_TRIGGERS``,
+    and is left as it is after one scan."""
+    return bool(_TRIGGERS.search(text.lower()) or (":" in text and _TELEGRAM.search(text)))
+
+
 class _Scrub:
     """One pass of ``redact`` over a text, keeping what it withheld."""
 
@@ -148,6 +199,11 @@ class _Scrub:
         return PLACEHOLDER
 
     def text(self, text: str) -> str:
+        if not _maybe(text):
+            return text
+        low = text.lower()
+        if "://" not in text and not any(t in low for t in _HOOK_WORDS):
+            return self.free(text)
         out, last = [], 0
         for match in _ADDRESS.finditer(text):
             out.append(self.free(text[last : match.start()]))
@@ -163,10 +219,14 @@ class _Scrub:
 
     def free(self, text: str) -> str:
         """Scrub text outside addresses: key formats, bearer tokens, ``name=value`` pairs."""
-        text = _KEY_FORMATS.sub(lambda m: self.hide(m.group()), text)
-        text = _BEARER.sub(self._bearer, text)
-        text = _JSON_PAIR.sub(self._pair, text)
-        return _PAIR.sub(self._pair, text)
+        for pattern in _key_formats(text):
+            text = pattern.sub(lambda m: self.hide(m.group()), text)
+        low = text.lower()
+        if "bearer" in low or "basic" in low:
+            text = _BEARER.sub(self._bearer, text)
+        if '"' in text:
+            text = _JSON_PAIR.sub(self._pair, text)
+        return _PAIR.sub(self._pair, text) if "=" in text else text
 
     def _bearer(self, m: re.Match[str]) -> str:
         if not re.search(r"[0-9+/=_-]", m["value"]):
@@ -192,10 +252,10 @@ class _Scrub:
                 userinfo = self.hide(user)  # a token as the user: https://TOKEN@host
             authority = f"{userinfo}@{authority}"
         hooked = bool(_HOOK_HOST.match(authority.rsplit("@", 1)[-1]))
-        return _KEY_FORMATS.sub(
-            lambda m: self.hide(m.group()),
-            f"{scheme}://{authority}{self.rest(rest, hook_host=hooked)}",
-        )
+        scrubbed = f"{scheme}://{authority}{self.rest(rest, hook_host=hooked)}"
+        for pattern in _key_formats(scrubbed):
+            scrubbed = pattern.sub(lambda m: self.hide(m.group()), scrubbed)
+        return scrubbed
 
     def rest(self, rest: str, *, hook_host: bool = False) -> str:
         """Scrub what follows an address's host: its path, query and fragment."""
@@ -288,14 +348,19 @@ def _authority(after: str) -> tuple[str | None, str, str]:
 
 
 def _credential_name(name: str) -> bool:
-    return bool(_CREDENTIAL_PARAM.search(re.sub(r"[_.\s]", "-", name.strip().lower())))
+    low = name.strip().lower().replace("_", "-").replace(".", "-").replace(" ", "-")
+    return (
+        low in _CREDENTIAL_NAMES
+        or any(word in low for word in _CREDENTIAL_WORDS)
+        or low.endswith(_CREDENTIAL_ENDINGS)
+    )
 
 
 def _secret_value(text: str) -> bool:
     """A value that is a credential by its form alone (no name says so)."""
     if not text or text == PLACEHOLDER:
         return False
-    if _KEY_FORMATS.search(text) or _HEX.fullmatch(text):
+    if _holds_key(text) or _HEX.fullmatch(text):
         return True
     return len(text) >= 24 and entropy(text) > 4.0 and not re.search(r"[\s/]", text)
 
