@@ -6,9 +6,10 @@ key format or being a long random string); ``redact`` returns any text with the 
 inside it replaced by ``PLACEHOLDER``, wherever they sit: a URL's ``user:password@``, a query,
 matrix or fragment parameter named like one (``password``, ``access_token``, ``sig``,
 ``X-Amz-Signature``...) or holding a known key format, a webhook's secret path (Slack, Discord,
-Teams, Telegram bots, ``.../hooks/...``), a random path segment, a ``Password=`` pair of a
-connection string, a bearer token, a key anywhere in free text. What finds a dependency (scheme,
-host, port, the plain path) and plain parameters (``sslmode=require``) stay readable.
+Teams, Telegram bots, ``.../hooks/...``), a random path segment (in a URL or an address written
+without its scheme), a ``Password=`` pair of a connection string, a bearer token, a key anywhere
+in free text. What finds a dependency (scheme, host, port, the plain path) and plain parameters
+(``sslmode=require``) stay readable; no name, version or digest is taken for a token.
 
 ``describe_env`` writes env values through ``redact``; ``emit`` passes every comment and
 free-text value through it again (the last line of defence, for an importer that forgot), and
@@ -135,16 +136,13 @@ _CREDENTIAL_ENDINGS = ("-sig", "-key", "pwd", "-pass")
 ``password``, ``client_secret``, ``access_token``, ``api_key``, ``X-Amz-Signature``,
 ``X-Amz-Credential``, ``X-Amz-Security-Token``, Azure SAS ``sig`` and ``sv``, OAuth ``code``:
 one of the names, a name holding one of the words, or ending like ``subscription-key``."""
-_WEBHOOK_HOSTS = (
-    r"hooks\.slack\.com|(?:ptb\.|canary\.)?discord(?:app)?\.com|[\w-]+\.webhook\.office\.com|"
-    r"outlook\.office(?:365)?\.com|api\.telegram\.org|hooks\.zapier\.com|maker\.ifttt\.com"
-)
 _ADDRESS = re.compile(
     r"\b[A-Za-z][A-Za-z0-9+.-]*://[^\s\"'<>`]+"  # a URL
-    rf"|(?<![\w.-])(?:{_WEBHOOK_HOSTS})(?::\d+)?/[^\s\"'<>`]+",  # hooks.slack.com/services/...
+    r"|(?<![\w.-])(?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,}(?::\d+)?/[^\s\"'<>`]+",  # host.tld/path
     re.IGNORECASE,
 )
-"""An address in free text: a URL, or a webhook's written without its scheme."""
+"""An address in free text: a URL, or one written without its scheme
+(``hooks.slack.com/services/...``, ``db.example.com:5432/app?password=...``)."""
 _HOOK_HOST = re.compile(r"(?i)^(?:hooks?|webhooks?)\.")
 """A host whose whole path is a webhook's credential (hooks.slack.com, hooks.zapier.com)."""
 _HOOK_MARKERS = {"webhook", "webhooks", "webhookb2", "hooks", "hook", "incomingwebhook"}
@@ -167,13 +165,10 @@ _BEARER = re.compile(
 )
 
 
-_HOOK_WORDS = ("hook", "discord", "office", "telegram", "zapier", "ifttt")
-"""What the webhook hosts written without a scheme hold (see ``_ADDRESS``)."""
-_ANY_CASE = (*_HOOK_WORDS, "bearer", "basic")
 _TRIGGERS = re.compile(
     "|".join(
         re.escape(t.lower())
-        for t in ("://", "=", '"', *_ANY_CASE, *(t for ts, _ in _KEY_FORMATS for t in ts))
+        for t in ("/", "=", '"', "bearer", "basic", *(t for ts, _ in _KEY_FORMATS for t in ts))
         if t != ":"
     )
 )
@@ -201,8 +196,7 @@ class _Scrub:
     def text(self, text: str) -> str:
         if not _maybe(text):
             return text
-        low = text.lower()
-        if "://" not in text and not any(t in low for t in _HOOK_WORDS):
+        if "/" not in text:
             return self.free(text)
         out, last = [], 0
         for match in _ADDRESS.finditer(text):
@@ -356,13 +350,22 @@ def _credential_name(name: str) -> bool:
     )
 
 
+_DIGEST = re.compile(r"(?:^|@)(?:sha\d+|md5):[0-9a-fA-F]{32,}$")
+"""A content digest (``image@sha256:...``): random, but no credential."""
+
+
+_TOKEN = re.compile(r"(?=.*[0-9])(?=.*[a-z])(?=.*[A-Z])[A-Za-z0-9+/=_~-]{20,}")
+"""A random token: base64 or base62 of 20 characters or more, mixing digits and both cases
+(words, versions and names such as ``opentelemetry-collector-contrib:0.159.0`` do not)."""
+
+
 def _secret_value(text: str) -> bool:
     """A value that is a credential by its form alone (no name says so)."""
-    if not text or text == PLACEHOLDER:
+    if not text or text == PLACEHOLDER or _DIGEST.search(text):
         return False
     if _holds_key(text) or _HEX.fullmatch(text):
         return True
-    return len(text) >= 24 and entropy(text) > 4.0 and not re.search(r"[\s/]", text)
+    return bool(_TOKEN.fullmatch(text)) and entropy(text) > 4.0
 
 
 def redact(text: str) -> str:
