@@ -30,6 +30,8 @@ moto_server = pytest.importorskip(
 )
 
 SECRET = "S3cretPassw0rd!"
+URL_SECRET = "Qu3ryPassw0rd"
+"""A password in a query string of a URL whose host is a dependency."""
 
 
 @dataclass(frozen=True)
@@ -149,6 +151,8 @@ def _build(url: str) -> str:
                 "DB_HOST": database["Endpoint"]["Address"],
                 "DB_PASSWORD": SECRET,
                 "STAGE": "prod",
+                "DATABASE_URL": f"postgresql://{database['Endpoint']['Address']}:5432/app"
+                f"?user=app&password={URL_SECRET}&sslmode=require",
             }
         },
     )
@@ -267,7 +271,8 @@ def test_replicas_and_sizes_are_read(stack: Stack) -> None:
 
 
 def test_the_secret_never_appears(stack: Stack) -> None:
-    assert SECRET not in stack.text
+    assert SECRET not in stack.text and URL_SECRET not in stack.text
+    assert "?user=app&password=(withheld)&sslmode=require" in stack.text  # the database's URL
     assert "DB_PASSWORD" not in stack.text  # it names nothing, so nothing quotes it
     assert "STAGE" not in stack.text
 
