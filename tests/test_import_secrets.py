@@ -72,11 +72,15 @@ HOSTS = {
 """The hosts the URLs name: dependencies the import must still find."""
 
 
+CONTROLS = [chr(c) for c in (*range(0x20), *range(0x7F, 0xA0))] + ["\u2028", "\u202e"]
+"""C0, DEL and C1, the line separator (a line break to YAML 1.1) and right-to-left override."""
+
+
 def quoted(text: str) -> str:
     """``text`` as a double-quoted string, valid in both YAML and JSON, with every control
     character written as an escape (so the input file itself holds none)."""
     out = "".join(
-        f"\\u{ord(c):04x}" if ord(c) < 0x20 or 0x7F <= ord(c) <= 0x9F else c
+        f"\\u{ord(c):04x}" if c in CONTROLS else c
         for c in text.replace("\\", "\\\\").replace('"', '\\"')
     )
     return f'"{out}"'
@@ -611,7 +615,6 @@ def test_a_control_in_a_value_is_escaped_once_and_loads_back_visible() -> None:
 
 # -- control characters -----------------------------------------------------------------------
 
-CONTROLS = [chr(c) for c in (*range(0x20), *range(0x7F, 0xA0))]
 SEQUENCES = {
     "OSC-52": "\x1b]52;c;aGVsbG8=\x07",  # writes the clipboard
     "OSC-8": "\x1b]8;;https://evil.example/\x1b\\click\x1b]8;;\x1b\\",  # a hidden link

@@ -145,7 +145,7 @@ def emit(draft: Draft) -> str:
     out.append("# Comments say where each fact came from; check them, fill in the placeholders,")
     out.append("# then run: aftershock check THIS-FILE")
     out += [f"# NOTE: {rec.comment(n, 'a note on the whole model')}" for n in draft.notes]
-    out += ["aftershock: 1", f"name: {rec.value(draft.name, 'the model name')}"]
+    out += ["aftershock: 1", f"name: {rec.value(draft.name, 'the model name', free_text=True)}"]
     entries = _entries(draft)
     if entries:
         out.append("business_services:")
