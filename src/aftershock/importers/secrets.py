@@ -101,7 +101,7 @@ def looks_secret(name: str, value: object) -> bool:
     return len(token) >= 24 and " " not in token and entropy(token) > 4.0 and "/" not in token
 
 
-_HEX = re.compile(r"[a-fA-F0-9]{32,}")
+_HEX = re.compile(r"[a-f0-9]{32,}")
 _ADDRESSES = re.compile(r"[a-z0-9][a-z0-9.-]*(:\d{1,5})?(,[a-z0-9][a-z0-9.-]*(:\d{1,5})?)*")
 
 
@@ -254,20 +254,14 @@ class _Scrub:
     def rest(self, rest: str, *, hook_host: bool = False) -> str:
         """Scrub what follows an address's host: its path, query and fragment."""
         cut = re.search(r"[?#]", rest)
-        path, mark, tail = (
-            (rest[: cut.start()], cut.group(), rest[cut.end() :])
-            if cut
-            else (
-                rest,
-                "",
-                "",
-            )
-        )
-        path = self.path(path, hook_host=hook_host)
-        if mark == "?":
-            query, hash_, fragment = tail.partition("#")
-            return f"{path}?{self.params(query)}{hash_}{self.fragment(fragment)}"
-        return f"{path}#{self.fragment(tail)}" if mark else path
+        if cut is None:
+            return self.path(rest, hook_host=hook_host)
+        path = self.path(rest[: cut.start()], hook_host=hook_host)
+        tail = rest[cut.end() :]
+        if cut.group() == "#":
+            return f"{path}#{self.fragment(tail)}"
+        query, hash_, fragment = tail.partition("#")
+        return f"{path}?{self.params(query)}{hash_}{self.fragment(fragment)}"
 
     def path(self, path: str, *, hook_host: bool) -> str:
         """Scrub ``/a/b;k=v/c``: segments after a webhook marker, after a ``key`` segment, in
