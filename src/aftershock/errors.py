@@ -18,6 +18,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 
+def quoted(value: object, limit: int = 60) -> str:
+    """Return ``repr(value)`` cut to about ``limit`` characters: how a message shows a bad value
+    (a 100 KB name is named, not repeated)."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
 class AftershockError(Exception):
     """Root of aftershock's own errors."""
 

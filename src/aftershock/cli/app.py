@@ -9,13 +9,15 @@ import sys
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from aftershock import __version__
-from aftershock.errors import AftershockError, InputError, Problem
+from aftershock.cli.output import EXIT_INTERNAL, EXIT_POLICY, bad_input, stderr, stdout, write
+from aftershock.errors import AftershockError, InputError
 
 app = typer.Typer(
     name="aftershock",
@@ -24,9 +26,6 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-EXIT_POLICY = 1
-EXIT_INPUT = 2
-EXIT_INTERNAL = 3
 
 
 class Format(StrEnum):
@@ -35,45 +34,6 @@ class Format(StrEnum):
     terminal = "terminal"
     json = "json"
     markdown = "markdown"
-
-
-def _stdout() -> Console:
-    return Console(highlight=False, soft_wrap=False, width=None if sys.stdout.isatty() else 120)
-
-
-def _stderr() -> Console:
-    # soft_wrap: one problem stays one line for grep, CI logs and editors
-    return Console(stderr=True, highlight=False, soft_wrap=True)
-
-
-def _fail(error: InputError) -> NoReturn:
-    err = _stderr()
-    for problem in error.problems:
-        err.print(f"[bold red]error:[/] {_escape(problem.render())}")
-    raise typer.Exit(EXIT_INPUT)
-
-
-def _escape(text: str) -> str:
-    from rich.markup import escape
-
-    return escape(text)
-
-
-def _write(text: str, output: Path | None, force: bool) -> None:
-    if output is None:
-        sys.stdout.write(text)
-        return
-    if output.exists() and not force:
-        _fail(
-            InputError(
-                Problem(
-                    f"{output} exists; not overwriting it",
-                    file=str(output),
-                    hint="choose another path or pass --force to replace it",
-                )
-            )
-        )
-    output.write_text(text, encoding="utf-8")
 
 
 def _version(value: bool) -> None:
@@ -132,20 +92,20 @@ def check(
             return
         result = api.check(graph, order=order)
     except InputError as error:
-        _fail(error)
+        bad_input(error)
     if fmt is Format.json:
-        _write(api.render_json(result.to_dict()), output, force)
+        write(api.render_json(result.to_dict()), output, force)
     elif fmt is Format.markdown:
-        _write(api.render_check_markdown(result), output, force)
+        write(api.render_check_markdown(result), output, force)
     elif output is not None:
         buffer = io.StringIO()
         api.render_check(result, Console(file=buffer, width=120, color_system=None))
-        _write(buffer.getvalue(), output, force)
+        write(buffer.getvalue(), output, force)
     else:
-        api.render_check(result, _stdout())
+        api.render_check(result, stdout())
     violated = api.violations(result, policies)
     if violated:
-        err = _stderr()
+        err = stderr()
         kinds = sorted({f.kind for f in violated})
         err.print(f"[bold red]policy violated:[/] {len(violated)} finding(s): {', '.join(kinds)}")
         raise typer.Exit(EXIT_POLICY)
@@ -156,11 +116,15 @@ def _emit_explain(result: object, fmt: Format, output: Path | None, force: bool)
 
     assert isinstance(result, api.ExplainResult)
     if fmt is Format.json:
-        _write(api.render_json(result.to_dict()), output, force)
+        write(api.render_json(result.to_dict()), output, force)
     elif fmt is Format.markdown:
-        _write(api.render_explain_markdown(result), output, force)
+        write(api.render_explain_markdown(result), output, force)
+    elif output is not None:
+        buffer = io.StringIO()
+        api.render_explain(result, Console(file=buffer, width=120, color_system=None))
+        write(buffer.getvalue(), output, force)
     else:
-        api.render_explain(result, _stdout())
+        api.render_explain(result, stdout())
 
 
 @app.command()
@@ -168,7 +132,7 @@ def schema() -> None:
     """Print the JSON Schema of the model format."""
     import aftershock as api
 
-    sys.stdout.write(json.dumps(api.model_schema(), indent=2) + "\n")
+    write(json.dumps(api.model_schema(), indent=2) + "\n", None, False)
 
 
 @app.command()
@@ -176,7 +140,7 @@ def example() -> None:
     """Print the embedded example model (an AI product stack on AWS)."""
     import aftershock as api
 
-    sys.stdout.write(api.example_text())
+    write(api.example_text(), None, False)
 
 
 @app.command()
@@ -205,8 +169,8 @@ def _print_listing(describe: Callable[[str | None], str], name: str | None) -> N
     try:
         text = describe(name)
     except InputError as error:
-        _fail(error)
-    sys.stdout.write(text)
+        bad_input(error)
+    write(text, None, False)
 
 
 from aftershock.cli import importing as _importing  # noqa: E402,F401  (registers import)
@@ -218,15 +182,18 @@ def main() -> None:
     try:
         app()
     except AftershockError as error:  # a bug in shipped data, not the user's input
-        _stderr().print(f"[bold red]internal error:[/] {_escape(str(error))}")
+        stderr().print(f"[bold red]internal error:[/] {escape(str(error))}")
         sys.exit(EXIT_INTERNAL)
     except KeyboardInterrupt:
         sys.exit(130)
+    except BrokenPipeError:  # `aftershock check | head`: the reader left, nothing is wrong
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(141)
     except Exception as error:  # a bug in aftershock: say so plainly, keep details on request
         if os.environ.get("AFTERSHOCK_DEBUG"):
             raise
-        _stderr().print(
-            f"[bold red]internal error:[/] {_escape(type(error).__name__)}: {_escape(str(error))}"
+        stderr().print(
+            f"[bold red]internal error:[/] {escape(type(error).__name__)}: {escape(str(error))}"
             "\n  this is a bug in aftershock; rerun with AFTERSHOCK_DEBUG=1 for details and "
             "report it"
         )

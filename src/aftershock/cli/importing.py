@@ -7,7 +7,8 @@ from typing import Annotated
 
 import typer
 
-from aftershock.cli.app import _fail, _stderr, _write, app
+from aftershock.cli.app import app
+from aftershock.cli.output import bad_input, stderr, write
 from aftershock.errors import InputError, Problem
 
 FORMATS_HELP = "kubernetes, compose, terraform, cloudformation, backstage, traces or aws"
@@ -56,6 +57,15 @@ def import_(
     endpoint_url: Annotated[
         str | None, typer.Option("--endpoint-url", help="aws: another endpoint (e.g. moto).")
     ] = None,
+    root: Annotated[
+        Path | None,
+        typer.Option(
+            "--root",
+            metavar="FOLDER",
+            help="Files an input names (nested stacks, env_file) are read only inside this "
+            "folder (default: the input's own folder).",
+        ),
+    ] = None,
 ) -> None:
     """Import an architecture (manifests, compose, Terraform, CloudFormation, Backstage, traces,
     a live AWS account) as a model you can read, keep and check."""
@@ -82,13 +92,14 @@ def import_(
             env_files=tuple(env_file or ()),
             regions=tuple(aws_region or ()),
             endpoint_url=endpoint_url,
+            root=root,
         )
         text = import_model(sources, options)
     except InputError as error:
-        _fail(error)
-    _write(text, output, force)
+        bad_input(error)
+    write(text, output, force)
     if output is not None:
-        _stderr().print(_summary(text, output))
+        stderr().print(_summary(text, output))
 
 
 def _summary(text: str, output: Path) -> str:

@@ -10,8 +10,9 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.console import Console
 
-from aftershock.cli.app import Format, _fail, _stdout, _write, app
-from aftershock.errors import InputError, Problem
+from aftershock.cli.app import Format, app
+from aftershock.cli.output import bad_input, stdout, write
+from aftershock.errors import InputError, Problem, quoted
 
 if TYPE_CHECKING:
     from aftershock.catalog.incidents import Incident
@@ -65,7 +66,7 @@ def simulate(
         plan = _scenario(loaded, fail, scenario, horizon)
         result = api.simulate(api.compile_model(loaded), plan)
     except InputError as error:
-        _fail(error)
+        bad_input(error)
     _emit(result, fmt, output, force)
 
 
@@ -102,7 +103,7 @@ def replay(
             horizon=_horizon(horizon),
         )
     except InputError as error:
-        _fail(error)
+        bad_input(error)
     _emit(result, fmt, output, force)
 
 
@@ -148,7 +149,7 @@ def _incident(name: str) -> Incident:
     guess = did_you_mean(name, library)
     raise InputError(
         Problem(
-            f"unknown incident {name!r}" + (f"; {guess}" if guess else ""),
+            f"unknown incident {quoted(name)}" + (f"; {guess}" if guess else ""),
             value=name,
             hint="`aftershock incidents` lists them: " + ", ".join(library),
         )
@@ -165,13 +166,13 @@ def _duration(text: str | None, option: str) -> float | None:
         seconds = parse_duration(text)
     except ValueError:
         if bare:
-            message = f"{option}: invalid duration {text!r} (a bare number has no unit)"
+            message = f"{option}: invalid duration {quoted(text)} (a bare number has no unit)"
             hint = f"give it a unit: {text}h, {text}m or {text}d"
         else:
-            message, hint = f"{option}: invalid duration {text!r}", DURATION_HINT
+            message, hint = f"{option}: invalid duration {quoted(text)}", DURATION_HINT
         raise InputError(Problem(message, value=text, hint=hint)) from None
     if seconds <= 0:
-        message = f"{option} must be longer than 0s (not {text!r})"
+        message = f"{option} must be longer than 0s (not {quoted(text)})"
         raise InputError(Problem(message, value=text, hint=DURATION_HINT))
     return seconds
 
@@ -184,15 +185,15 @@ def _emit(result: Outcome, fmt: Format, output: Path | None, force: bool) -> Non
     import aftershock as api
 
     if fmt is Format.json:
-        _write(api.render_json(result.to_dict()), output, force)
+        write(api.render_json(result.to_dict()), output, force)
     elif fmt is Format.markdown:
-        _write(api.render_simulation_markdown(result), output, force)
+        write(api.render_simulation_markdown(result), output, force)
     elif output is not None:
         buffer = io.StringIO()
         api.render_simulation(result, Console(file=buffer, width=120, color_system=None))
-        _write(buffer.getvalue(), output, force)
+        write(buffer.getvalue(), output, force)
     else:
-        api.render_simulation(result, _stdout())
+        api.render_simulation(result, stdout())
 
 
 class PageFormat(StrEnum):
@@ -260,10 +261,10 @@ def report(
             simulation = api.simulate(graph, _scenario(loaded, fail, scenario, horizon))
         document = api.build_report(graph, simulation)
     except InputError as error:
-        _fail(error)
+        bad_input(error)
     if fmt is PageFormat.json:
-        _write(api.render_json(document.to_dict()), output, force)
+        write(api.render_json(document.to_dict()), output, force)
     elif fmt is PageFormat.markdown:
-        _write(api.render_report_markdown(document), output, force)
+        write(api.render_report_markdown(document), output, force)
     else:
-        _write(api.render_html(document), output, force)
+        write(api.render_html(document), output, force)

@@ -8,6 +8,7 @@ the input cannot tell becomes an explicit note rather than a guess.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -27,7 +28,22 @@ def clean_name(raw: str) -> str:
     never a credential: a key or a URL's token in it is ``withheld``)."""
     name = _BAD.sub("-", redact(raw).replace(PLACEHOLDER, "withheld").strip()).strip("-._")
     name = name or "unnamed"
+    if len(name) > NAME_CHARS:  # a 100 KB workload name: kept apart from others by a digest
+        digest = hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+        name = f"{name[: NAME_CHARS - 9].rstrip('-._')}-{digest}"
     return f"{name}-service" if name.lower() in PROVIDERS else name
+
+
+NAME_CHARS = 63
+"""The longest name an import gives a component (a Kubernetes name's length); a longer one
+is cut and keeps a digest of the whole, so two long names stay two components."""
+
+
+def model_name(raw: str | None) -> str:
+    """Return the name an imported model takes from ``raw`` (a file or folder name, a compose
+    project): one line, not empty, not longer than a component name."""
+    text = " ".join(redact(raw or "").split())
+    return clean_name(text) if len(text) > NAME_CHARS or not text else text
 
 
 @dataclass
@@ -129,7 +145,7 @@ class Draft:
 def merge(drafts: list[Draft], name: str | None = None) -> Draft:
     """Return one draft holding all of ``drafts``: components with the same name are one, the
     first input's facts win, and dependencies, notes and sources are combined."""
-    out = Draft(name=name or drafts[0].name)
+    out = Draft(name=model_name(name or drafts[0].name))
     for draft in drafts:
         out.sources += draft.sources
         out.secrets |= draft.secrets

@@ -52,6 +52,10 @@ def scalar(value: object) -> str:
     return text.strip().removesuffix("...").strip()
 
 
+COMMENT_CHARS = 400
+"""The longest comment written: an input's 100 KB value is cut, not copied whole."""
+
+
 class _Recorder:
     """Renders what an importer supplied, keeping every rendered piece (with where it goes) to
     check for secrets (aftershock's own wording is not checked: a secret that is also a plain
@@ -81,6 +85,8 @@ class _Recorder:
         for secret in self.secrets:
             flat = flat.replace(secret, PLACEHOLDER)
         flat = " ".join(escape_controls(flat, keep_newlines=False).split())
+        if len(flat) > COMMENT_CHARS:
+            flat = f"{flat[:COMMENT_CHARS]}... ({len(flat) - COMMENT_CHARS:,} more characters)"
         self.pieces.append((where, flat))
         return flat
 

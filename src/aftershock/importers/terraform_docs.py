@@ -77,7 +77,10 @@ def read_document(path: Path) -> TfDocument:
         _read_plan(doc)
     elif "values" in data and "format_version" in data:
         doc = TfDocument(path, "state", data)
-        _read_values(doc, (data.get("values") or {}).get("root_module") or {})
+        shape = _Shape(path)
+        values = shape.map(data.get("values"), "values")
+        root = shape.map(values.get("root_module"), "values.root_module")
+        _read_values(doc, shape, root, "values.root_module")
     elif isinstance(data.get("resources"), list) and "version" in data:
         if data.get("version") != 4:
             raise _unsupported(
@@ -107,19 +110,61 @@ def _unsupported(path: Path, what: str) -> ImportInputError:
     )
 
 
+class _Shape:
+    """Typed reads of a plan's or state's JSON: a value of the wrong type is the input's
+    fault, named by its path (``resource_changes[3].change``), never a crash."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def map(self, value: object, where: str) -> dict[str, Any]:
+        """Return ``value`` as an object (empty when absent)."""
+        if value is None:
+            return {}
+        if not isinstance(value, dict):
+            raise self._wrong(where, "an object", value)
+        return value
+
+    def items(self, value: object, where: str) -> list[dict[str, Any]]:
+        """Return ``value`` as a list of objects (empty when absent)."""
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            raise self._wrong(where, "a list", value)
+        return [self.map(item, f"{where}[{i}]") for i, item in enumerate(value)]
+
+    def _wrong(self, where: str, expected: str, value: object) -> ImportInputError:
+        found = {dict: "an object", list: "a list", str: "text", bool: "true or false"}.get(
+            type(value), "a number"
+        )
+        return ImportInputError(
+            Problem(
+                f"not a Terraform plan or state: {where} is {found}, not {expected}",
+                file=str(self.path),
+                hint=HINT,
+            )
+        )
+
+
 def _read_plan(doc: TfDocument) -> None:
+    shape = _Shape(doc.path)
     data = doc.data
-    config = data.get("configuration") or {}
-    doc.providers = dict(config.get("provider_config") or {})
+    config = shape.map(data.get("configuration"), "configuration")
+    doc.providers = dict(shape.map(config.get("provider_config"), "configuration.provider_config"))
+    variables = shape.map(data.get("variables"), "variables")
     doc.variables = {
-        name: (var or {}).get("value") for name, var in (data.get("variables") or {}).items()
+        name: shape.map(var, f"variables.{name}").get("value") for name, var in variables.items()
     }
-    _read_config(doc, "", config.get("root_module") or {})
-    prior = ((data.get("prior_state") or {}).get("values") or {}).get("root_module") or {}
-    _read_values(doc, prior)
-    _read_values(doc, (data.get("planned_values") or {}).get("root_module") or {})
-    for change in data.get("resource_changes") or []:
-        body = change.get("change") or {}
+    _read_config(doc, shape, "", shape.map(config.get("root_module"), "configuration.root_module"))
+    prior = shape.map(data.get("prior_state"), "prior_state")
+    prior_values = shape.map(prior.get("values"), "prior_state.values")
+    root = "prior_state.values.root_module"
+    _read_values(doc, shape, shape.map(prior_values.get("root_module"), root), root)
+    planned = shape.map(data.get("planned_values"), "planned_values")
+    root = "planned_values.root_module"
+    _read_values(doc, shape, shape.map(planned.get("root_module"), root), root)
+    for i, change in enumerate(shape.items(data.get("resource_changes"), "resource_changes")):
+        body = shape.map(change.get("change"), f"resource_changes[{i}].change")
         actions = body.get("actions") or []
         address, index = _instance(change)
         if actions == ["delete"]:
@@ -139,28 +184,35 @@ def _read_plan(doc: TfDocument) -> None:
             res.provider = str(res.config["provider_config_key"])
 
 
-def _read_config(doc: TfDocument, path: str, module: dict[str, Any]) -> None:
+def _read_config(doc: TfDocument, shape: _Shape, path: str, module: dict[str, Any]) -> None:
     conf = doc.modules.setdefault(path, ModuleConfig())
-    for res in module.get("resources") or []:
+    where = f"configuration.{path or 'root_module'}"
+    for res in shape.items(module.get("resources"), f"{where}.resources"):
         conf.resources[str(res.get("address", ""))] = res
-    conf.outputs = dict(module.get("outputs") or {})
-    conf.variables = dict(module.get("variables") or {})
-    for name, call in (module.get("module_calls") or {}).items():
+    conf.outputs = dict(shape.map(module.get("outputs"), f"{where}.outputs"))
+    conf.variables = dict(shape.map(module.get("variables"), f"{where}.variables"))
+    for name, call in shape.map(module.get("module_calls"), f"{where}.module_calls").items():
+        call = shape.map(call, f"{where}.module_calls.{name}")
         conf.calls[name] = call
         child = f"{path}.module.{name}" if path else f"module.{name}"
-        _read_config(doc, child, call.get("module") or {})
+        _read_config(doc, shape, child, shape.map(call.get("module"), f"{where}.{name}.module"))
 
 
-def _read_values(doc: TfDocument, module: dict[str, Any]) -> None:
-    for item in module.get("resources") or []:
+def _read_values(doc: TfDocument, shape: _Shape, module: dict[str, Any], where: str) -> None:
+    for item in shape.items(module.get("resources"), f"{where}.resources"):
         address, index = _instance(item)
         res = doc.resources.get(address) or _add(doc, item)
         if isinstance(item.get("values"), dict):
             res.instances[index] = item["values"]
         res.sensitive += [(index, p) for p in _true_paths(item.get("sensitive_values"))]
-        res.depends += [str(d) for d in item.get("depends_on") or []]
-    for child in module.get("child_modules") or []:
-        _read_values(doc, child)
+        res.depends += [str(d) for d in _strings(item.get("depends_on"))]
+    for i, child in enumerate(shape.items(module.get("child_modules"), f"{where}.child_modules")):
+        _read_values(doc, shape, child, f"{where}.child_modules[{i}]")
+
+
+def _strings(value: object) -> list[object]:
+    """Return a list's items (nothing for anything that is not a list)."""
+    return value if isinstance(value, list) else []
 
 
 def _add(doc: TfDocument, item: dict[str, Any]) -> TfResource:
@@ -179,9 +231,8 @@ def _add(doc: TfDocument, item: dict[str, Any]) -> TfResource:
 
 
 def _read_raw(doc: TfDocument) -> None:
-    for item in doc.data.get("resources") or []:
-        if not isinstance(item, dict):
-            continue
+    shape = _Shape(doc.path)
+    for n, item in enumerate(shape.items(doc.data.get("resources"), "resources")):
         module_instance = str(item.get("module") or "")
         module = _ANY_INDEX.sub("", module_instance)
         mode = str(item.get("mode", "managed"))
@@ -193,14 +244,15 @@ def _read_raw(doc: TfDocument) -> None:
             res = doc.resources[address] = TfResource(
                 address, module, mode, rtype, name, _provider_key(str(item.get("provider", "")))
             )
-        for inst in item.get("instances") or []:
+        for inst in shape.items(item.get("instances"), f"resources[{n}].instances"):
             index = inst.get("index_key")
             if module_instance != module:
                 index = f"{module_instance}[{index}]"
-            res.instances[index] = inst.get("attributes") or inst.get("attributes_flat") or {}
+            attributes = inst.get("attributes") or inst.get("attributes_flat") or {}
+            res.instances[index] = shape.map(attributes, f"resources[{n}].instances.attributes")
             res.sensitive += [(index, p) for p in _state_paths(inst.get("sensitive_attributes"))]
-            res.depends += [str(d) for d in inst.get("dependencies") or []]
-            res.depends += [str(d) for d in inst.get("depends_on") or []]
+            res.depends += [str(d) for d in _strings(inst.get("dependencies"))]
+            res.depends += [str(d) for d in _strings(inst.get("depends_on"))]
 
 
 _ANY_INDEX = re.compile(r"\[(?:\"[^\"]*\"|[^\]]*)\]")

@@ -7,11 +7,15 @@ from typing import Annotated
 
 from pydantic import BeforeValidator, PlainSerializer, WithJsonSchema
 
+from aftershock.errors import quoted
+
 _UNITS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0, "w": 604800.0}
 _PART = re.compile(r"(\d+(?:\.\d+)?)(ms|s|m|h|d|w)")
 _WHOLE = re.compile(r"^(?:\d+(?:\.\d+)?(?:ms|s|m|h|d|w))+$")
 
 DURATION_HINT = "write a duration like 0, 90s, 5m, 4h, 3d or 1h30m"
+MAX_DURATION_S = 100 * 365 * 86400.0
+"""The longest duration accepted anywhere (a model, a scenario, --horizon): 100 years."""
 
 
 def parse_duration(value: object) -> float:
@@ -30,9 +34,15 @@ def parse_duration(value: object) -> float:
     text = value.strip().replace(" ", "")
     if text == "0":
         return 0.0
-    if not _WHOLE.match(text):
-        raise ValueError(f"invalid duration {value!r}; {DURATION_HINT}")
-    return sum(float(n) * _UNITS[u] for n, u in _PART.findall(text))
+    if len(text) > 64 or not _WHOLE.match(text):
+        raise ValueError(f"invalid duration {quoted(value)}; {DURATION_HINT}")
+    seconds = sum(float(n) * _UNITS[u] for n, u in _PART.findall(text))
+    if not seconds <= MAX_DURATION_S:
+        raise ValueError(
+            f"duration {quoted(value)} is longer than the limit of {MAX_DURATION_S / 86400:.0f}d "
+            "(100 years)"
+        )
+    return seconds
 
 
 def format_duration(seconds: float) -> str:

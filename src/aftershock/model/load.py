@@ -12,14 +12,15 @@ from pydantic import BaseModel, ValidationError
 
 from aftershock.allocation import bulk_allocation
 from aftershock.catalog.load import Catalog, load_catalog
-from aftershock.errors import ModelValidationError, Problem
+from aftershock.errors import ModelValidationError, Problem, quoted
 from aftershock.model.references import check_references
 from aftershock.model.spec import Model
 from aftershock.model.suggest import closest
 from aftershock.model.yamlsource import YamlSource, parse, read_text
+from aftershock.source import LIMITS
 
 EXAMPLE = Path(__file__).parent / "example.yaml"
-MAX_PROBLEMS = 20
+MAX_PROBLEMS = LIMITS.problems
 
 
 def example_text() -> str:
@@ -67,23 +68,30 @@ def validate(source: YamlSource) -> Model:
         kind = type(source.data).__name__
         raise ModelValidationError(
             Problem(
-                f"a model is a YAML mapping, not a {kind} ({_short(source.data)})",
+                f"a model is a YAML mapping, not a {kind} ({quoted(source.data)})",
                 file=source.file,
                 line=1,
                 hint="start with `aftershock: 1`, `name:` and `components:`",
             )
         )
+    # Top-level `x-` keys are the user's own (a place for YAML anchors, as in compose files).
+    data = {k: v for k, v in source.data.items() if not str(k).startswith("x-")}
     try:
-        return Model.model_validate(source.data)
+        return Model.model_validate(data)
     except ValidationError as exc:
-        problems = [_problem(err, source) for err in exc.errors(include_url=False)]
-        raise ModelValidationError(_capped(_dedupe(problems))) from None
+        errors = exc.errors(include_url=False)
+        # Locating and explaining a problem costs a look-up and maybe a "did you mean": only
+        # for those shown (a few more, as some are duplicates); the rest are counted.
+        problems = _dedupe([_problem(err, source) for err in errors[: 2 * MAX_PROBLEMS]])
+        unseen = max(0, len(errors) - 2 * MAX_PROBLEMS)
+        raise ModelValidationError(_capped(problems, unseen)) from None
 
 
-def _capped(problems: list[Problem]) -> list[Problem]:
-    if len(problems) <= MAX_PROBLEMS:
+def _capped(problems: list[Problem], unseen: int = 0) -> list[Problem]:
+    """Return the first problems and a line counting the rest (``unseen`` not yet made)."""
+    if len(problems) <= MAX_PROBLEMS and not unseen:
         return problems
-    rest = len(problems) - MAX_PROBLEMS
+    rest = len(problems) - min(len(problems), MAX_PROBLEMS) + unseen
     return [*problems[:MAX_PROBLEMS], Problem(f"... and {rest} more problems", file=None)]
 
 
@@ -96,11 +104,6 @@ def _dedupe(problems: list[Problem]) -> list[Problem]:
             seen.add(key)
             out.append(p)
     return out
-
-
-def _short(value: object) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _unwrap(annotation: Any) -> Any:
@@ -161,11 +164,11 @@ def _problem(err: Any, source: YamlSource) -> Problem:
         loc = loc[:-1]
         line, column = source.line_of(loc)
     elif kind == "literal_error" and field == "aftershock":
-        message = f"model format {_short(value)} is not supported; this aftershock reads format 1"
+        message = f"model format {quoted(value)} is not supported; this aftershock reads format 1"
         hint = "set `aftershock: 1`, or upgrade aftershock"
     elif kind == "literal_error":
         expected = err.get("ctx", {}).get("expected", "")
-        message = f"invalid value for {field}, expected {expected} (not {_short(value)})"
+        message = f"invalid value for {field}, expected {expected} (not {quoted(value)})"
         options = [o.strip(" '") for o in expected.replace(" or ", ",").split(",")]
         guess = closest(str(value), options)
         hint = f"did you mean {guess!r}?" if guess else f"use one of {expected}"
@@ -182,7 +185,7 @@ def _problem(err: Any, source: YamlSource) -> Problem:
             "less_than_equal": "at most",
             "less_than": "less than",
         }
-        message = f"{field} must be {words[kind]} {bound} (not {_short(value)})"
+        message = f"{field} must be {words[kind]} {bound} (not {quoted(value)})"
         if field == "cost_per_hour":
             hint = "a cost is a non-negative amount per hour, e.g. 120000"
         elif field == "degraded_cost":
@@ -205,9 +208,9 @@ def _problem(err: Any, source: YamlSource) -> Problem:
             "list_type": "a list",
         }.get(kind)
         if expected:
-            message = f"{field} should be {expected} (not {_short(value)})"
+            message = f"{field} should be {expected} (not {quoted(value)})"
         else:
-            message = f"{field}: {err['msg']} (got {_short(value)})"
+            message = f"{field}: {err['msg']} (got {quoted(value)})"
     return Problem(
         message, file=source.file, line=line, column=column, value=value, hint=hint, path=loc
     )

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from aftershock.catalog.load import Catalog
-from aftershock.errors import Problem
+from aftershock.errors import Problem, quoted
 from aftershock.model.spec import NAME_PATTERN, Component, Deploy, Model
 from aftershock.model.suggest import did_you_mean
 from aftershock.model.targets import (
@@ -17,6 +17,7 @@ from aftershock.model.targets import (
     zone_error,
 )
 from aftershock.model.yamlsource import YamlSource
+from aftershock.source import LIMITS
 
 Path = tuple[str | int, ...]
 _NAME = re.compile(NAME_PATTERN)
@@ -29,8 +30,19 @@ class _Collector:
         self.source = source
         self.problems: list[Problem] = []
 
-    def add(self, path: Path, message: str, value: object = None, hint: str | None = None) -> None:
-        line, column = self.source.line_of(path) if self.source else (None, None)
+    def add(
+        self,
+        path: Path,
+        message: str,
+        value: object = None,
+        hint: str | Callable[[], str | None] | None = None,
+    ) -> None:
+        """Add a problem; a hint given as a function (a "did you mean", which compares names)
+        is worked out only for the problems that will be shown."""
+        shown = len(self.problems) < LIMITS.problems
+        if callable(hint):
+            hint = hint() if shown else None
+        line, column = self.source.line_of(path) if self.source and shown else (None, None)
         file = self.source.file if self.source else None
         self.problems.append(
             Problem(message, file=file, line=line, column=column, value=value, hint=hint, path=path)
@@ -39,6 +51,11 @@ class _Collector:
 
 def _guess(word: str, choices: Iterable[str]) -> str | None:
     return did_you_mean(word, choices)
+
+
+def _guessing(word: str, choices: Iterable[str], otherwise: str) -> Callable[[], str]:
+    """Return the hint for a misspelt ``word``, to work out only if it is shown."""
+    return lambda: did_you_mean(word, choices) or otherwise
 
 
 def check_references(model: Model, catalog: Catalog, source: YamlSource | None) -> list[Problem]:
@@ -51,10 +68,10 @@ def check_references(model: Model, catalog: Catalog, source: YamlSource | None) 
                 fixed = re.sub(r"[^A-Za-z0-9_.-]+", "-", name).strip("-._") or "name"
                 out.add(
                     (section, name),
-                    f"invalid name {name!r}: use letters, digits, '-', '_' and '.', starting "
+                    f"invalid name {quoted(name)}: use letters, digits, '-', '_' and '.', starting "
                     "with a letter or digit (no '/': it separates the parts of a failure target)",
                     name,
-                    f"rename it, e.g. {fixed!r}",
+                    f"rename it, e.g. {quoted(fixed)}",
                 )
     if out.problems:
         return out.problems
@@ -63,9 +80,9 @@ def check_references(model: Model, catalog: Catalog, source: YamlSource | None) 
             if entry not in names:
                 out.add(
                     ("business_services", sname, "entry", i),
-                    f"entry {entry!r} of business service {sname!r} is not a component",
+                    f"entry {quoted(entry)} of business service {quoted(sname)} is not a component",
                     entry,
-                    _guess(entry, names) or "declare it under components:",
+                    _guessing(entry, names, "declare it under components:"),
                 )
     vendors = {c.vendor for c in model.components.values() if c.vendor}
     own_targets = {*names, *vendors}
@@ -75,8 +92,8 @@ def check_references(model: Model, catalog: Catalog, source: YamlSource | None) 
             what = "provider" if cname in catalog.providers else "vendor"
             out.add(
                 base,
-                f"component name {cname!r} is also a {what} name, so failure target "
-                f"{cname!r} would be ambiguous",
+                f"component name {quoted(cname)} is also a {what} name, so failure target "
+                f"{quoted(cname)} would be ambiguous",
                 cname,
                 f"rename the component, e.g. {cname}-api",
             )
@@ -84,16 +101,16 @@ def check_references(model: Model, catalog: Catalog, source: YamlSource | None) 
         seen: set[str] = set()
         for i, deploy in enumerate(comp.deploy):
             if deploy.on in seen:
-                out.add((*base, "deploy", i), f"deploy lists {deploy.on!r} twice", deploy.on)
+                out.add((*base, "deploy", i), f"deploy lists {quoted(deploy.on)} twice", deploy.on)
             seen.add(deploy.on)
             _check_deploy(out, (*base, "deploy", i), comp, deploy, catalog)
         for i, dep in enumerate(comp.depends_on):
             if dep.on not in names:
                 out.add(
                     (*base, "depends_on", i),
-                    f"{cname!r} depends on {dep.on!r}, which is not a component",
+                    f"{quoted(cname)} depends on {quoted(dep.on)}, which is not a component",
                     dep.on,
-                    _guess(dep.on, names) or f"declare {dep.on!r} under components:",
+                    _guessing(dep.on, names, f"declare {quoted(dep.on)} under components:"),
                 )
         for field, places in (("replicas", comp.replicas), ("runs_on", comp.runs_on)):
             for i, place in enumerate(places):
@@ -104,7 +121,7 @@ def check_references(model: Model, catalog: Catalog, source: YamlSource | None) 
                 if problem:
                     out.add(
                         (*base, "failover", "uses", i),
-                        f"unknown failure target {target!r}: {problem}",
+                        f"unknown failure target {quoted(target)}: {problem}",
                         target,
                         suggest_target(target, catalog, own_targets)
                         or "name a failure target, e.g. aws/global/route53/control",
@@ -119,7 +136,7 @@ def _check_uses(out: _Collector, base: Path, comp: Component, catalog: Catalog) 
     if not service or "/" in service:
         out.add(
             (*base, "uses"),
-            f"invalid uses {comp.uses!r}: write PROVIDER/SERVICE",
+            f"invalid uses {quoted(comp.uses)}: write PROVIDER/SERVICE",
             comp.uses,
             "e.g. aws/dynamodb",
         )
@@ -128,7 +145,7 @@ def _check_uses(out: _Collector, base: Path, comp: Component, catalog: Catalog) 
     if prov is None:
         out.add(
             (*base, "uses"),
-            f"unknown provider {provider!r} in uses {comp.uses!r}",
+            f"unknown provider {quoted(provider)} in uses {quoted(comp.uses)}",
             comp.uses,
             _guess(provider, catalog.providers) or f"known: {', '.join(sorted(catalog.providers))}",
         )
@@ -136,7 +153,7 @@ def _check_uses(out: _Collector, base: Path, comp: Component, catalog: Catalog) 
     if service not in prov.services:
         out.add(
             (*base, "uses"),
-            f"unknown {provider} service {service!r}",
+            f"unknown {provider} service {quoted(service)}",
             comp.uses,
             _guess(service, prov.services)
             or f"known {provider} services: {', '.join(sorted(prov.services))}",
@@ -151,7 +168,10 @@ def _check_place(
         return
     if not region or "/" in region:
         out.add(
-            path, f"invalid place {place!r}: write PROVIDER/REGION", place, "e.g. aws/us-west-2"
+            path,
+            f"invalid place {quoted(place)}: write PROVIDER/REGION",
+            place,
+            "e.g. aws/us-west-2",
         )
         return
     problem = region_error(provider, region, catalog, allow_global=False)
@@ -166,7 +186,7 @@ def _check_deploy(
     if not region or "/" in region:
         out.add(
             (*path, "on"),
-            f"invalid deploy target {deploy.on!r}: write PROVIDER/REGION or PROVIDER/global",
+            f"invalid deploy target {quoted(deploy.on)}: write PROVIDER/REGION or PROVIDER/global",
             deploy.on,
             "e.g. aws/us-east-1",
         )
@@ -179,7 +199,8 @@ def _check_deploy(
     if uses_provider and uses_provider in catalog.providers and uses_provider != provider:
         out.add(
             (*path, "on"),
-            f"deploy on {deploy.on!r} but uses {comp.uses!r} is a {uses_provider} service",
+            f"deploy on {quoted(deploy.on)} but uses {quoted(comp.uses)} is a "
+            f"{uses_provider} service",
             deploy.on,
         )
         return
@@ -188,8 +209,12 @@ def _check_deploy(
         if svc is None or (svc.scope != GLOBAL and svc.global_endpoint is None):
             out.add(
                 (*path, "on"),
-                f"{deploy.on!r} places a component on a global service, but "
-                + (f"{comp.uses!r} has no global endpoint" if comp.uses else "it has no `uses`"),
+                f"{quoted(deploy.on)} places a component on a global service, but "
+                + (
+                    f"{quoted(comp.uses)} has no global endpoint"
+                    if comp.uses
+                    else "it has no `uses`"
+                ),
                 deploy.on,
                 "add `uses:` naming a global catalog service (e.g. aws/sts), or deploy on a region",
             )

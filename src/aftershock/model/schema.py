@@ -19,4 +19,6 @@ def model_schema() -> dict[str, Any]:
         "description": "One stack: business services, components, where they run and what they "
         "depend on. See DESIGN.md, 'The model (contract)'.",
         **{k: v for k, v in schema.items() if k != "title"},
+        # top-level x- keys are the user's own (anchors for YAML merge keys), and ignored
+        "patternProperties": {"^x-": {}},
     }

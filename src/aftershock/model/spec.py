@@ -6,6 +6,7 @@ import re
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -13,7 +14,9 @@ from pydantic import (
     model_validator,
 )
 
+from aftershock.escaping import has_controls
 from aftershock.model.duration import Duration
+from aftershock.source import LIMITS
 
 ComponentKind = Literal[
     "service", "datastore", "cache", "queue", "storage", "dns", "cdn", "auth", "job", "external"
@@ -24,9 +27,44 @@ _NAME = re.compile(NAME_PATTERN)
 
 
 class Spec(BaseModel):
-    """Base of every model object: unknown fields are errors, objects are immutable."""
+    """Base of every model object: unknown fields are errors, objects are immutable, numbers
+    are finite."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, populate_by_name=True, allow_inf_nan=False
+    )
+
+
+def _one_line(value: str) -> str:
+    """Refuse control characters (a line break among them) in a name or a one-line field."""
+    if has_controls(value):
+        bad = next(c for c in value if has_controls(c))
+        raise ValueError(
+            f"{value[:40]!r} holds a control character (U+{ord(bad):04X}); write it on one "
+            "line, in plain text"
+        )
+    return value
+
+
+def _text(value: str) -> str:
+    """Refuse control characters other than line breaks and tabs in free text."""
+    if has_controls(value.replace("\t", " "), newlines_allowed=True):
+        bad = next(c for c in value if c not in "\n\t" and has_controls(c))
+        raise ValueError(f"the text holds a control character (U+{ord(bad):04X}); remove it")
+    return value
+
+
+Line = Annotated[str, Field(max_length=LIMITS.name_chars), AfterValidator(_one_line)]
+"""One line of plain text, as long as a DNS name at most: a model's name, an owner, a vendor."""
+Text = Annotated[str, Field(max_length=LIMITS.text_chars), AfterValidator(_text)]
+"""Free text (a description): line breaks allowed, other control characters not."""
+
+
+def _version(value: Any) -> Any:
+    """Refuse `aftershock: true` (YAML's true equals 1 in Python, but it is not a version)."""
+    if isinstance(value, bool):
+        raise ValueError(f"model format {value!r} is not supported; this aftershock reads format 1")
+    return value
 
 
 def _listify(value: Any) -> Any:
@@ -105,7 +143,7 @@ class Dependency(Spec):
     soft: bool = Field(default=False, description="down means degraded, not down")
     fallback: Fallback | None = None
     dns_ttl: Duration = Field(default=60.0, description="how long the client keeps an address")
-    description: str | None = None
+    description: Text | None = None
 
     @model_validator(mode="after")
     def _soft_or_fallback(self) -> Dependency:
@@ -128,8 +166,8 @@ class Component(Spec):
     """One part of the stack: a service, datastore, cache, queue, vendor, ..."""
 
     kind: ComponentKind
-    description: str | None = None
-    owner: str | None = None
+    description: Text | None = None
+    owner: Line | None = None
     uses: str | None = Field(
         default=None, description="a catalog service, PROVIDER/SERVICE (aws/dynamodb)"
     )
@@ -150,7 +188,7 @@ class Component(Spec):
         default_factory=list, description="PROVIDER/REGION of each replica copy"
     )
     replication: Replication | None = None
-    vendor: str | None = Field(default=None, description="a third party (catalog vendor or own)")
+    vendor: Line | None = Field(default=None, description="a third party (catalog vendor or own)")
     runs_on: list[str] = Field(
         default_factory=list, description="what is known of a vendor's placement"
     )
@@ -176,12 +214,14 @@ class BusinessService(Spec):
     entry: Annotated[
         list[str], BeforeValidator(_listify, json_schema_input_type=str | list[str])
     ] = Field(min_length=1, description="components the users of this service touch")
-    description: str | None = None
-    owner: str | None = None
+    description: Text | None = None
+    owner: Line | None = None
     impact_tolerance: Duration | None = Field(default=None, description="max tolerable disruption")
     rto: Duration | None = Field(default=None, description="recovery time objective")
     rpo: Duration | None = Field(default=None, description="recovery point objective")
-    cost_per_hour: float = Field(default=0.0, ge=0, description="cost of an hour fully down")
+    cost_per_hour: float = Field(
+        default=0.0, ge=0, le=1e12, description="cost of an hour fully down (at most 10^12)"
+    )
     degraded_cost: float = Field(
         default=0.0, ge=0, le=1, description="fraction of cost_per_hour while degraded"
     )
@@ -190,9 +230,11 @@ class BusinessService(Spec):
 class Model(Spec):
     """A whole model document."""
 
-    aftershock: Literal[1] = Field(description="the model format version")
-    name: str = Field(min_length=1)
-    description: str | None = None
-    owner: str | None = None
+    aftershock: Annotated[Literal[1], BeforeValidator(_version)] = Field(
+        description="the model format version"
+    )
+    name: Line = Field(min_length=1)
+    description: Text | None = None
+    owner: Line | None = None
     business_services: dict[str, BusinessService] = Field(default_factory=dict)
     components: dict[str, Component] = Field(min_length=1)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable
 
 from aftershock.catalog.load import Catalog
+from aftershock.errors import quoted
 from aftershock.model.suggest import closest, did_you_mean
 
 GLOBAL = "global"
@@ -21,7 +22,7 @@ def region_error(provider: str, region: str, catalog: Catalog, *, allow_global: 
     """Return why ``provider/region`` is not a place to deploy, or None when it is."""
     prov = catalog.providers.get(provider)
     if prov is None:
-        return f"unknown provider {provider!r}{_guess(provider, catalog.providers)}" + (
+        return f"unknown provider {quoted(provider)}{_guess(provider, catalog.providers)}" + (
             f" (known: {', '.join(sorted(catalog.providers))})"
         )
     if region == GLOBAL:
@@ -30,8 +31,8 @@ def region_error(provider: str, region: str, catalog: Catalog, *, allow_global: 
         return None
     elsewhere = [p for p, other in catalog.providers.items() if region in other.regions]
     if elsewhere:
-        return f"{region!r} is a region of {elsewhere[0]}, not {provider}"
-    return f"unknown {provider} region {region!r}{_guess(region, prov.regions)}"
+        return f"{quoted(region)} is a region of {elsewhere[0]}, not {provider}"
+    return f"unknown {provider} region {quoted(region)}{_guess(region, prov.regions)}"
 
 
 def zone_error(provider: str, region: str, zone: str, catalog: Catalog) -> str | None:
@@ -41,9 +42,11 @@ def zone_error(provider: str, region: str, zone: str, catalog: Catalog) -> str |
         return None
     where = catalog.zone_region.get(zone)
     if where is not None:
-        return f"zone {zone!r} is in {where[0]}/{where[1]}, not {provider}/{region}"
+        return f"zone {quoted(zone)} is in {where[0]}/{where[1]}, not {provider}/{region}"
     known = ", ".join(zones) if zones else "none listed in the catalog"
-    return f"unknown zone {zone!r} in {provider}/{region}{_guess(zone, zones)} (zones: {known})"
+    return (
+        f"unknown zone {quoted(zone)} in {provider}/{region}{_guess(zone, zones)} (zones: {known})"
+    )
 
 
 def target_error(path: str, catalog: Catalog, names: Collection[str] = ()) -> str | None:
@@ -55,7 +58,7 @@ def target_error(path: str, catalog: Catalog, names: Collection[str] = ()) -> st
     if "/" not in path:
         if path in catalog.providers or path in names or path in catalog.vendors:
             return None
-        return f"unknown failure target {path!r}" + _guess(
+        return f"unknown failure target {quoted(path)}" + _guess(
             path, [*catalog.providers, *names, *catalog.vendors]
         )
     parts = path.split("/")
@@ -65,14 +68,24 @@ def target_error(path: str, catalog: Catalog, names: Collection[str] = ()) -> st
         return problem
     prov = catalog.providers[provider]
     if len(parts) > 4:
-        return f"failure target {path!r} has too many parts (at most PROVIDER/REGION/SERVICE/PLANE)"
+        return (
+            f"failure target {quoted(path)} has too many parts "
+            "(at most PROVIDER/REGION/SERVICE/PLANE)"
+        )
     third = parts[2]
-    if region != GLOBAL and len(parts) == 3 and third in catalog.zones(provider, region):
-        return None
+    if region != GLOBAL and third in catalog.zones(provider, region):
+        if len(parts) == 3:
+            return None
+        zone = f"{provider}/{region}/{third}"
+        service = f"{provider}/{region}/{parts[3]}"
+        instead = f"{zone} or {service}" if parts[3] in prov.services else zone
+        return (
+            f"{zone} is a zone, which fails as a whole: nothing is named under it; name {instead}"
+        )
     svc = prov.services.get(third)
     if svc is None:
         zones = catalog.zones(provider, region) if region != GLOBAL else []
-        return f"unknown zone or service {third!r} in {provider}/{region}" + _guess(
+        return f"unknown zone or service {quoted(third)} in {provider}/{region}" + _guess(
             third, [*zones, *prov.services]
         )
     if region == GLOBAL and svc.scope != GLOBAL and svc.global_endpoint is None:
@@ -80,7 +93,9 @@ def target_error(path: str, catalog: Catalog, names: Collection[str] = ()) -> st
             f"{provider}/{third} has no global endpoint; name a region: {provider}/REGION/{third}"
         )
     if len(parts) == 4 and parts[3] not in svc.planes:
-        return f"{provider}/{third} has no plane {parts[3]!r} (planes: {', '.join(svc.planes)})"
+        return (
+            f"{provider}/{third} has no plane {quoted(parts[3])} (planes: {', '.join(svc.planes)})"
+        )
     return None
 
 
@@ -107,5 +122,5 @@ def suggest_target(path: str, catalog: Catalog, names: Collection[str] = ()) -> 
         if guess is None:
             return None
         fixed = "/".join([*prefix, guess, *parts[i + 1 :]])
-        return None if target_error(fixed, catalog, names) else f"did you mean {fixed!r}?"
+        return None if target_error(fixed, catalog, names) else f"did you mean {quoted(fixed)}?"
     return None

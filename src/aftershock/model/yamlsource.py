@@ -52,6 +52,7 @@ class YamlSource:
     text: str = field(repr=False)
     fast: bool = False
     _root: Node | None = field(default=None, repr=False)
+    _index: dict[int, dict[str, tuple[Node, Node]]] = field(default_factory=dict, repr=False)
 
     @property
     def root(self) -> Node | None:
@@ -59,6 +60,18 @@ class YamlSource:
         if self._root is None:
             self._root = _compose(self.text, self.file)
         return self._root
+
+    def _keys(self, node: MappingNode) -> dict[str, tuple[Node, Node]]:
+        """Return the (key, value) nodes of a mapping by key text, merge keys included;
+        indexed once per mapping, so locating many problems stays linear."""
+        found = self._index.get(id(node))
+        if found is None:
+            found = {}
+            for key, value in mapping_pairs(node):
+                if isinstance(key, ScalarNode):
+                    found.setdefault(key.value, (key, value))
+            self._index[id(node)] = found
+        return found
 
     def line_of(self, path: tuple[str | int, ...]) -> tuple[int | None, int | None]:
         """Return the 1-based (line, column) of the deepest node found along ``path``."""
@@ -68,11 +81,7 @@ class YamlSource:
             if isinstance(node, MappingNode | ScalarNode) and step == 0:
                 continue  # one item written where the contract takes a list of them
             if isinstance(node, MappingNode):
-                found = None
-                for key, value in mapping_pairs(node):
-                    if isinstance(key, ScalarNode) and key.value == str(step):
-                        found = (key, value)
-                        break
+                found = self._keys(node).get(str(step))
                 if found is None:
                     break
                 key, node = found

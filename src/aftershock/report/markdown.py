@@ -6,6 +6,7 @@ import html
 import re
 
 from aftershock.analysis.results import CheckResult, ExplainResult, fold_planes, group_targets
+from aftershock.escaping import escape_controls
 from aftershock.model.duration import format_duration
 
 _SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_{}[]()#+!|~>"})
@@ -114,14 +115,16 @@ def render_check_markdown(result: CheckResult) -> str:
     for answer in result.answers:
         out += ["", f"## {md(answer.question)}", ""]
         out += [f"- **{md(s)}**: {md(text)}" for s, text in answer.answers.items()]
-    return "\n".join(out) + "\n"
+    return escape_controls("\n".join(out) + "\n")
 
 
 def render_explain_markdown(result: ExplainResult) -> str:
     """Return the explanation as Markdown."""
     out = [f"# {md(result.target)} fails", ""]
     if not result.in_model:
-        return "\n".join([*out, f"{md(result.model)} does not depend on it."]) + "\n"
+        return escape_controls(
+            "\n".join([*out, f"{md(result.model)} does not depend on it."]) + "\n"
+        )
     for svc in result.services:
         detail = ""
         if svc.state != "up":
@@ -129,4 +132,4 @@ def render_explain_markdown(result: ExplainResult) -> str:
         elif svc.reached:
             detail = " (tolerates it; path " + " → ".join(md(p) for p in svc.chain) + ")"
         out.append(f"- **{md(svc.service)}**: {svc.state.upper()}{detail}")
-    return "\n".join(out) + "\n"
+    return escape_controls("\n".join(out) + "\n")

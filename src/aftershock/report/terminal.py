@@ -10,6 +10,7 @@ from rich.text import Text
 
 from aftershock.analysis.results import CheckResult, ExplainResult, fold_planes, group_targets
 from aftershock.model.duration import format_duration
+from aftershock.report.console import escaping
 
 SEVERITY_STYLE = {
     "critical": "bold white on red",
@@ -31,6 +32,7 @@ def _dur(seconds: float | None) -> str:
     return format_duration(seconds) if seconds is not None else "-"
 
 
+@escaping
 def render_check(result: CheckResult, console: Console) -> None:
     """Print the check report to ``console``."""
     stats = result.stats
@@ -190,6 +192,7 @@ def _findings(result: CheckResult) -> Table:
     return table
 
 
+@escaping
 def render_explain(result: ExplainResult, console: Console) -> None:
     """Print what failing one target does, service by service, with causal chains."""
     console.print(

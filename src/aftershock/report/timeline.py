@@ -10,6 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from aftershock.model.duration import format_duration
+from aftershock.report.console import escaping
 from aftershock.sim.outcome import Outcome, ServiceOutcome, Timeline, offset
 
 BAR = 60
@@ -91,6 +92,7 @@ def bar(timeline: Timeline, horizon: float) -> Text:
     return out
 
 
+@escaping
 def render_simulation(result: Outcome, console: Console) -> None:
     """Print a simulation or replay: verdicts, a timeline, causes, events and components."""
     head = Text.assemble(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from aftershock.escaping import escape_controls
 from aftershock.model.duration import format_duration
 from aftershock.report.markdown import code, md
 from aftershock.report.timeline import TOP_COMPONENTS, money, verdict, when
@@ -88,4 +89,4 @@ def render_simulation_markdown(result: Outcome) -> str:
             f"- {code(fault['target'])} {fault['effect'].upper()} {when(result, fault['start_s'])}"
             f" to {when(result, fault['end_s'])}{reach}"
         )
-    return "\n".join(out) + "\n"
+    return escape_controls("\n".join(out) + "\n")

@@ -19,7 +19,14 @@ from pydantic import (
 )
 
 from aftershock.catalog.load import Catalog, load_catalog
-from aftershock.errors import InputError, ModelFileError, ModelValidationError, Problem, TargetError
+from aftershock.errors import (
+    InputError,
+    ModelFileError,
+    ModelValidationError,
+    Problem,
+    TargetError,
+    quoted,
+)
 from aftershock.graph.core import State
 from aftershock.model.duration import DURATION_HINT, Duration, format_duration, parse_duration
 from aftershock.model.load import _capped, _problem
@@ -111,26 +118,26 @@ def parse_fail(spec: str, horizon: float) -> Fault:
 
     form = _FAIL.match(spec.strip())
     if form is None:
-        raise bad(f"cannot read {spec!r}: write the parts in this order, each at most once")
+        raise bad(f"cannot read {quoted(spec)}: write the parts in this order, each at most once")
     target, begin, length, effect = form.group("target", "start", "duration", "effect")
     if effect is not None and effect not in _EFFECTS:
         guess = closest(effect, _EFFECTS)
         raise bad(
-            f"unknown effect {effect!r} in {spec!r}, expected down or degraded",
+            f"unknown effect {quoted(effect)} in {quoted(spec)}, expected down or degraded",
             f"did you mean ':{guess}'?" if guess else FAIL_HINT,
         )
     if not target.strip():
-        raise bad(f"no target in {spec!r}")
+        raise bad(f"no target in {quoted(spec)}")
     start = 0.0 if begin is None else _cli_duration(begin, "start", spec, bad)
     seconds = None if length is None else _cli_duration(length, "duration", spec, bad)
     if seconds == 0:
         raise bad(
-            f"duration 0 in {spec!r} is empty: a fault lasts longer than 0s",
+            f"duration 0 in {quoted(spec)} is empty: a fault lasts longer than 0s",
             f"omit +DURATION to fail it until the end, e.g. --fail {spec.partition('+')[0]}",
         )
     if start >= horizon:
         raise bad(
-            f"start {begin} in {spec!r} is at or past the end of the simulation "
+            f"start {begin} in {quoted(spec)} is at or past the end of the simulation "
             f"({format_duration(horizon)})",
             f"start earlier or simulate longer; {FAIL_HINT}",
         )
@@ -140,12 +147,13 @@ def parse_fail(spec: str, horizon: float) -> Fault:
 
 def _cli_duration(text: str, what: str, spec: str, bad: Callable[[str], InputError]) -> float:
     if not text.strip():
-        raise bad(f"no {what} after {'@' if what == 'start' else '+'} in {spec!r}")
+        raise bad(f"no {what} after {'@' if what == 'start' else '+'} in {quoted(spec)}")
     try:
         return parse_duration(text)
     except ValueError as exc:
         unit = " (a bare number has no unit)" if _NUMBER.match(text.strip()) else ""
-        raise bad(f"invalid {what} {text!r} in {spec!r}{unit}; {DURATION_HINT}") from exc
+        message = f"invalid {what} {quoted(text)} in {quoted(spec)}{unit}; {DURATION_HINT}"
+        raise bad(message) from exc
 
 
 def load_scenario(
@@ -317,7 +325,7 @@ def check_targets(
             continue
         line, column = locate(i) if locate else (None, None)
         if not problem.startswith("unknown failure target"):
-            problem = f"unknown failure target {fault.target!r}: {problem}"
+            problem = f"unknown failure target {quoted(fault.target)}: {problem}"
         hint = suggest_target(fault.target, catalog, names) or TARGET_HINT
         problems.append(Problem(problem, file, line, column, value=fault.target, hint=hint))
     if problems:

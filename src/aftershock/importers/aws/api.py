@@ -11,8 +11,9 @@ import importlib
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
+from urllib.parse import urlsplit
 
-from aftershock.errors import ImportInputError, Problem
+from aftershock.errors import ImportInputError, Problem, quoted
 from aftershock.importers.secrets import redact
 
 Record = dict[str, Any]
@@ -96,6 +97,27 @@ class AwsApi(Protocol):
         ...
 
 
+def _checked_endpoint(url: str | None) -> str | None:
+    """Return ``url`` if it is an http(s) URL with a host; raise ImportInputError otherwise."""
+    if url is None:
+        return None
+    try:
+        parts = urlsplit(url)
+        usable = parts.scheme in ("http", "https") and bool(parts.hostname)
+        usable = usable and (parts.port is None or parts.port > 0)
+    except ValueError:  # an unclosed [ or a port out of range
+        usable = False
+    if not usable:
+        raise ImportInputError(
+            Problem(
+                f"--endpoint-url {quoted(redact(url))} is not an http or https URL with a host",
+                value=redact(url),
+                hint="e.g. --endpoint-url http://localhost:5000 (a moto server)",
+            )
+        )
+    return url
+
+
 class Boto3Api:
     """The real AWS API through boto3; ``endpoint_url`` goes to every client."""
 
@@ -108,7 +130,7 @@ class Boto3Api:
             raise ImportInputError(
                 Problem("the aws importer needs boto3, which is not installed", hint=INSTALL_HINT)
             ) from exc
-        self.endpoint_url = endpoint_url
+        self.endpoint_url = _checked_endpoint(endpoint_url)
         self._config = config.Config(
             retries={"mode": "standard", "max_attempts": 3},
             connect_timeout=10,
