@@ -300,9 +300,7 @@ def test_bad_input_names_file_line_and_what_to_do(
 def test_missing_empty_and_unreadable_paths(tmp_path: Path) -> None:
     with pytest.raises(ImportInputError, match=re.escape("nope.yaml: file not found")):
         read([tmp_path / "nope.yaml"], ImportOptions())
-    with pytest.raises(
-        ImportInputError, match=re.escape("no .yaml, .yml or .json files in the folder")
-    ):
+    with pytest.raises(ImportInputError, match=re.escape("no .yaml, .yml or .json files found in")):
         read([tmp_path], ImportOptions())
     (tmp_path / "empty.yaml").write_text("# nothing\n")
     with pytest.raises(ImportInputError, match="holds no YAML document"):

@@ -157,13 +157,15 @@ def _incident(name: str) -> Incident:
 
 
 def _duration(text: str | None, option: str) -> float | None:
-    from aftershock.model.duration import DURATION_HINT, parse_duration
+    from aftershock.model.duration import DURATION_HINT, DurationTooLong, parse_duration
 
     if text is None:
         return None
     bare = text.strip().replace(".", "", 1).isdigit() and text.strip() != "0"
     try:
         seconds = parse_duration(text)
+    except DurationTooLong as exc:
+        raise InputError(Problem(f"{option}: {exc}", value=text, hint=DURATION_HINT)) from None
     except ValueError:
         if bare:
             message = f"{option}: invalid duration {quoted(text)} (a bare number has no unit)"

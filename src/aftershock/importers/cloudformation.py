@@ -220,11 +220,11 @@ def _locate(url: str, folder: Path, base: Path, root: Root) -> tuple[Path | str 
     parts = urlsplit(text)
     path = parts.path if parts.scheme else text
     segments = [s for s in path.replace("\\", "/").split("/") if s and s != "."]
+    if not parts.scheme and (os.path.isabs(path) or ".." in segments):
+        found = root.resolve(path, folder)  # a path, not a URL: taken as written
+        return found, [path]
     if ".." in segments:
-        return "it goes up out of its folder with '..'", []
-    if not parts.scheme and os.path.isabs(path):
-        found = root.resolve(path, folder)
-        return (found if isinstance(found, Path) else f"an absolute path ({found})"), [path]
+        return "its path goes up with '..', which no bucket key resolves to here", []
     tried: list[str] = []
     refused: str | None = None
     for i in range(len(segments)):

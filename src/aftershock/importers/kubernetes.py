@@ -52,7 +52,7 @@ def read(inputs: Paths[Path], options: ImportOptions) -> Draft:
         raise fail("no manifests given", None, hint="name manifest files or folders")
     manifests = Manifests()
     for path in inputs:
-        manifests.read_path(path)
+        manifests.read_path(path, options.root)
     workloads = manifests.workloads()
     if not workloads:
         raise fail(

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from aftershock.importers.addresses import safe_name
+from aftershock.importers.input_files import input_files
 from aftershock.importers.yamldocs import Mapping, dig, fail, kind_of, read_documents
 
 TEMPLATES: dict[str, tuple[str, ...]] = {
@@ -80,24 +81,13 @@ class Manifests:
         self.skipped_files: list[str] = []
         self.labels: list[str] = []
 
-    def read_path(self, path: Path) -> None:
-        """Read a file, or every .yaml, .yml and .json file under a folder."""
+    def read_path(self, path: Path, root: Path | None = None) -> None:
+        """Read a file, or every .yaml, .yml and .json file under a folder (none through a
+        symbolic link out of it, or out of ``root``)."""
         if not path.is_dir():
             self.read_file(path, path.name, explicit=True)
             return
-        found = sorted(
-            p
-            for p in path.rglob("*")
-            if p.suffix.lower() in SUFFIXES
-            and p.is_file()
-            and not any(part.startswith(".") for part in p.relative_to(path).parts)
-        )
-        if not found:
-            raise fail(
-                f"no .yaml, .yml or .json files in the folder {str(path)!r}",
-                str(path),
-                hint="name the folder that holds the manifests",
-            )
+        found = input_files([path], SUFFIXES, ".yaml, .yml or .json files", root=root)
         for file in found:
             self.read_file(file, str(file.relative_to(path)), explicit=False)
 

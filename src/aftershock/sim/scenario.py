@@ -28,7 +28,13 @@ from aftershock.errors import (
     quoted,
 )
 from aftershock.graph.core import State
-from aftershock.model.duration import DURATION_HINT, Duration, format_duration, parse_duration
+from aftershock.model.duration import (
+    DURATION_HINT,
+    Duration,
+    DurationTooLong,
+    format_duration,
+    parse_duration,
+)
 from aftershock.model.load import _capped, _problem
 from aftershock.model.spec import Model
 from aftershock.model.suggest import closest
@@ -150,6 +156,8 @@ def _cli_duration(text: str, what: str, spec: str, bad: Callable[[str], InputErr
         raise bad(f"no {what} after {'@' if what == 'start' else '+'} in {quoted(spec)}")
     try:
         return parse_duration(text)
+    except DurationTooLong as exc:
+        raise bad(f"invalid {what} in {quoted(spec)}: {exc}") from exc
     except ValueError as exc:
         unit = " (a bare number has no unit)" if _NUMBER.match(text.strip()) else ""
         message = f"invalid {what} {quoted(text)} in {quoted(spec)}{unit}; {DURATION_HINT}"

@@ -215,13 +215,17 @@ class Root:
     one the user names."""
 
     folder: Path
+    """The root with every symbolic link resolved."""
+    named: Path
+    """The root as the user's path names it (its links not resolved)."""
 
     @classmethod
     def of(cls, path: Path, override: Path | None = None) -> Root:
         """Return the root of input ``path``: ``override`` when given, else the folder itself
         or the folder that holds the file."""
         chosen = override if override is not None else path if path.is_dir() else path.parent
-        return cls(Path(os.path.realpath(chosen or Path("."))))
+        chosen = chosen or Path(".")
+        return cls(Path(os.path.realpath(chosen)), chosen)
 
     def holds(self, path: Path) -> bool:
         """Return whether ``path``, with every symbolic link followed, is inside the root."""
@@ -230,18 +234,19 @@ class Root:
 
     def resolve(self, reference: str, base: Path) -> Path | str:
         """Return the regular file ``reference`` names, relative to folder ``base``; or, when it
-        is not followed, why not (in words, for a note or an error)."""
+        is not followed, why not (in words, for a note or an error). ``..`` may move within the
+        root, never out of it; neither may a symbolic link or an absolute path."""
         if not reference or "\x00" in reference:
             return "an empty or malformed path"
         if urlsplit(reference).scheme not in ("", *_DRIVE_LETTERS):
             return "a URL (aftershock fetches nothing)"
-        parts = reference.replace("\\", "/").split("/")
-        if ".." in parts:
-            return "it goes up out of its folder with '..'"
-        candidate = Path(reference) if os.path.isabs(reference) else base / reference
-        if not self.holds(candidate):
-            if os.path.isabs(reference):
+        absolute = os.path.isabs(reference)
+        candidate = Path(os.path.normpath(reference if absolute else base / reference))
+        if not self._lexically_inside(candidate):
+            if absolute:
                 return f"an absolute path outside the input's folder {self.folder}"
+            return f"it goes up out of the input's folder {self.folder} with '..'"
+        if not self.holds(candidate):
             return f"a symbolic link out of the input's folder {self.folder}"
         try:
             info = os.stat(candidate)
@@ -250,6 +255,15 @@ class Root:
         if not stat.S_ISREG(info.st_mode):
             return "not a regular file"
         return candidate
+
+    def _lexically_inside(self, path: Path) -> bool:
+        """Return whether ``path`` (normalised, links not followed) names a place in the root;
+        a relative base is taken from the working folder, as the input's path was."""
+        full = Path(os.path.abspath(path))
+        for folder in dict.fromkeys((self.folder, Path(os.path.abspath(self.named)))):
+            if full == folder or folder in full.parents:
+                return True
+        return False
 
 
 _DRIVE_LETTERS = tuple("abcdefghijklmnopqrstuvwxyz")
