@@ -429,7 +429,7 @@ def test_expressions_that_multiply_at_each_level_are_bounded(tmp_path: Path) -> 
             f"    Properties: {{Description: {value}}}\n"
             f"{child}Outputs:\n  V: {{Value: {value}}}\n"
         )
-    with pytest.raises(ImportInputError, match="takes more than 2,000,000 steps"):
+    with pytest.raises(ImportInputError, match="takes more than 500,000 steps"):
         import_model([("cloudformation", [tmp_path / "s0.yaml"])])
 
 
