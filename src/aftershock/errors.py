@@ -52,7 +52,7 @@ class Problem:
 
     def render(self) -> str:
         """Return the problem as one or two lines of plain text."""
-        where = ".".join(str(p) for p in self.path)
+        where = ".".join(str(p) if len(str(p)) <= 60 else str(p)[:57] + "..." for p in self.path)
         text = f"{self.location()}: {self.message}" if self.file else self.message
         if where:
             text += f" (at {where})"

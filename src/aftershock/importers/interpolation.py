@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from aftershock.importers.yamldocs import Mapping, Sequence, Tagged, fail, read_text
+from aftershock.source import LIMITS
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _BRACED = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?+])(.*))?", re.DOTALL)
@@ -160,7 +161,7 @@ def read_env_file(path: Path, label: str, into: Interpolator) -> None:
     ``export``, quotes, ``#`` comments; values interpolated from the variables set before).
 
     Raises ImportInputError for a missing file or a line that sets nothing."""
-    lines = read_text(path, label).splitlines()
+    lines = read_text(path, label, limit=LIMITS.env_bytes).splitlines()
     index = 0
     while index < len(lines):
         number, raw = index + 1, lines[index]

@@ -73,6 +73,14 @@ def check_references(model: Model, catalog: Catalog, source: YamlSource | None) 
                     name,
                     f"rename it, e.g. {quoted(fixed)}",
                 )
+            elif len(name) > LIMITS.name_chars:
+                out.add(
+                    (section, name),
+                    f"name {quoted(name)} is {len(name):,} characters long, over the limit of "
+                    f"{LIMITS.name_chars}",
+                    name,
+                    "use a shorter name",
+                )
     if out.problems:
         return out.problems
     for sname, service in model.business_services.items():
