@@ -118,6 +118,14 @@ def _long_workload(tmp: Path) -> list[str]:
     return ["import", "kubernetes", str(tmp / "long.yaml"), "-o", str(tmp / "out.yaml")]
 
 
+def _current_folder(tmp: Path) -> list[str]:
+    (tmp / "web.yaml").write_text(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\n"
+        "spec: {template: {spec: {containers: [{name: c, image: nginx}]}}}\n"
+    )
+    return ["import", "kubernetes", "."]
+
+
 def _output(where: Callable[[Path], str]) -> Callable[[Path], list[str]]:
     return lambda tmp: ["check", "--format", "json", "-o", where(tmp)]
 
@@ -206,6 +214,7 @@ CASES = [
         for fmt in ("terraform", "cloudformation", "traces")
     ),
     Case("long-workload-name", _long_workload, ("wrote",), exit_code=0),
+    Case("import-the-current-folder", _current_folder, (), exit_code=0),
     # file-system conditions
     Case("fifo", _fifo, ("not a regular file", "a named pipe (FIFO)")),
     Case("dev-zero", lambda tmp: ["check", "/dev/zero"], ("a character device",)),
@@ -270,6 +279,14 @@ def test_hostile_input_exits_with_a_message(
     if case.exit_code == 2:
         assert sum(line.startswith("error:") for line in out.stderr.splitlines()) >= 1
         assert len(out.stderr) < 4000, "a message names the bad value, it does not repeat it"
+
+
+def test_the_current_folder_names_the_model(
+    runs: dict[str, tuple[Path, subprocess.CompletedProcess[str]]],
+) -> None:
+    folder, out = runs["import-the-current-folder"]
+    model = aftershock.load_model_text(out.stdout)
+    assert model.name == folder.name and list(model.components) == ["web"]
 
 
 def test_a_long_workload_name_is_cut_with_a_digest(

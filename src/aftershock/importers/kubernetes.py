@@ -65,7 +65,7 @@ def read(inputs: Paths[Path], options: ImportOptions) -> Draft:
         next(iter(namespaces)) if len(namespaces) == 1 and "default" not in namespaces else None
     )
     draft = Draft(
-        name=name or (inputs[0].name if inputs[0].is_dir() else inputs[0].stem),
+        name=name or (inputs[0].resolve().name if inputs[0].is_dir() else inputs[0].stem),
         sources=[f"kubernetes: {p}" for p in inputs],
     )
     _Importer(draft, manifests, workloads, region).run()
