@@ -2,24 +2,32 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from aftershock.allocation import bulk_allocation
+from aftershock.analysis.compact import CutSets, Names
 from aftershock.analysis.cutsets import cut_sets
-from aftershock.analysis.dependencies import depends_on, hidden, named, reach
-from aftershock.analysis.findings import FindingBuilder, failover_needs, top_targets
+from aftershock.analysis.dependencies import reaches
+from aftershock.analysis.findings import RANK, FindingBuilder, failover_needs, top_targets
+from aftershock.analysis.grouping import Lister, first, total
 from aftershock.analysis.results import (
+    GROUP_LIMIT,
     Answer,
     CheckResult,
     ConcentrationRow,
+    DependsOn,
     HiddenDependency,
     RegionLoss,
     ServiceReport,
     group_targets,
 )
+from aftershock.analysis.routes import Routes
 from aftershock.analysis.single import single_failures
 from aftershock.catalog.load import Catalog, load_catalog
 from aftershock.graph.core import Graph, NodeKind
-from aftershock.graph.propagate import Propagation, propagate
 from aftershock.graph.scc import component_cycles
+from aftershock.graph.sharing import NodeSet
 from aftershock.model.duration import format_duration as fmt
 
 US_EAST_1 = "aws/us-east-1"
@@ -50,47 +58,65 @@ def _check(graph: Graph, order: int, catalog: Catalog) -> CheckResult:
     singles = single_failures(graph, [*bnodes.values(), *needs], explicit=True)
     assert singles.explicit_down is not None
     families = cut_sets(graph, order, bnodes.values()) if order > 1 else {}
-    reports: dict[str, ServiceReport] = {}
-    cones: dict[str, set[str]] = {}
+    full, stated = reaches(graph, bnodes.values())
     kinds = graph.kind.tolist()
-    component = int(NodeKind.COMPONENT)
-    chains = _Chains(graph)
+    lister = Lister(graph)
+    rank = _rank_key(graph)
+    routes = Routes(graph)
+    tops: dict[tuple[str, ...], list[str]] = {}
+    is_catalog = _is_catalog(kinds)
+    reports: dict[str, ServiceReport] = {}
+    ranked: dict[str, Names] = {}
     for b, node in bnodes.items():
         spec = model.business_services[b]
-        full = reach(graph, node)
-        seen = reach(graph, node, explicit_only=True)
-        cones[b] = {names[v] for v in full if kinds[v] == component}
         down = singles.down[node]
+        split = lister.split(down)
+        spofs = lister.names(split)
+        ranked[b] = lister.names(split, order=rank, key="rank")
+        catalog_down = lister.ids(split, is_catalog, "catalog")
+        catalog_seen = lister.ids(lister.split(singles.explicit_down[node]), is_catalog, "catalog")
+        hidden_down = sorted(names[t] for t in catalog_down - catalog_seen)
+        key = tuple(hidden_down)
+        if key not in tops:
+            tops[key] = top_targets(hidden_down)[:3]
         family = families.get(node)
-        fam = family.sets() if family is not None else [frozenset((t,)) for t in down]
+        larger = sorted(sorted(names[t] for t in s) for s in family.larger) if family else []
+        larger.sort(key=lambda s: (len(s), s))
         reports[b] = ServiceReport(
             name=b,
-            spofs=sorted(names[t] for t in down),
-            degraded_by=sorted(names[t] for t in singles.degraded[node] - down),
-            cut_sets=sorted(sorted(names[t] for t in s) for s in fam),
-            depends_on=depends_on(graph, full),
-            hidden=hidden(graph, full, seen),
-            hidden_spofs=(
-                hidden_down := sorted(names[t] for t in down - singles.explicit_down[node])
-            ),
+            spofs=spofs,
+            degraded_by=lister.names(lister.difference(singles.degraded[node], down)),
+            cut_sets=CutSets(spofs, larger),
+            depends_on=_depends_on(graph, lister, full[node]),
+            hidden=_hidden(graph, lister, routes, node, full[node], stated[node]),
+            hidden_spofs=hidden_down,
             hidden_spof_paths=[
-                HiddenDependency(t, chains.path(t, node)) for t in top_targets(hidden_down)[:3]
+                HiddenDependency(t, routes.causal(graph.index[t], node)) for t in tops[key]
             ],
             cost_per_hour=spec.cost_per_hour,
             rto_s=spec.rto,
             rpo_s=spec.rpo,
             impact_tolerance_s=spec.impact_tolerance,
         )
-    for rep in reports.values():
-        rep.cut_sets.sort(key=lambda s: (len(s), s))
-    findings = FindingBuilder(graph, catalog, cones, {n: singles.down[n] for n in needs})
+    component = int(NodeKind.COMPONENT)
+    users = lister.holders(
+        {b: lister.split(full[node]) for b, node in bnodes.items()},
+        lambda v: kinds[v] == component,
+        "component",
+    )
+    findings = FindingBuilder(
+        graph,
+        catalog,
+        {names[c]: services for c, services in users.items()},
+        {n: singles.down[n] for n in needs},
+    )
     for b, rep in reports.items():
-        findings.spofs(b, rep.spofs, rep.hidden_spofs, rep.hidden_spof_paths)
+        findings.spofs(b, ranked[b], rep.hidden_spofs, rep.hidden_spof_paths)
         findings.objectives(b)
     findings.components()
     cycles = component_cycles(graph)
     findings.cycles(cycles)
-    concentration = _concentration(graph, singles.down, singles.degraded, bnodes)
+    concentration = _concentration(graph, lister, singles.down, singles.degraded, bnodes)
     losses = _region_loss(graph, concentration)
     kinds_named = _kinds(graph, reports, concentration)
     return CheckResult(
@@ -113,42 +139,82 @@ def _check(graph: Graph, order: int, catalog: Catalog) -> CheckResult:
     )
 
 
-class _Chains:
-    """Causal chains from one failed target up to a business service, one propagation per
-    target however many services ask (a region is usually the answer for all of them)."""
+_CATALOG = frozenset(int(k) for k in (NodeKind.PROVIDER, NodeKind.REGION, NodeKind.ZONE))
+_CATALOG_TARGETS = _CATALOG | {int(NodeKind.SERVICE), int(NodeKind.PLANE)}
+_HIDDEN_KINDS = _CATALOG | {int(NodeKind.SERVICE)}
+_DEPENDS_KINDS = _HIDDEN_KINDS | {int(NodeKind.VENDOR)}
 
-    def __init__(self, graph: Graph) -> None:
-        self.graph = graph
-        self.done: dict[int, Propagation] = {}
 
-    def path(self, target: str, service: int) -> list[str]:
-        node = self.graph.index[target]
-        if node not in self.done:
-            self.done[node] = propagate(self.graph, [node])
-        return named(self.graph, self.done[node].chain(service))
+def _is_catalog(kinds: list[int]) -> Callable[[int], bool]:
+    return lambda v: kinds[v] in _CATALOG_TARGETS
+
+
+def _rank_key(graph: Graph) -> Callable[[str], tuple[int, str]]:
+    """Return the sort key of ``by_rank``: components first, providers last, then by name."""
+    kinds = graph.kind.tolist()
+    index = graph.index
+
+    def key(name: str) -> tuple[int, str]:
+        return (RANK.get(NodeKind(kinds[index[name]]), 9), name)
+
+    return key
+
+
+def _depends_on(graph: Graph, lister: Lister, reached: NodeSet) -> DependsOn:
+    """Return the providers, regions, zones, vendors and catalog services in ``reached``."""
+    kinds = graph.kind.tolist()
+    by_kind: dict[int, list[str]] = {int(k): [] for k in NodeKind}
+    for node in lister.ids(lister.split(reached), lambda v: kinds[v] in _DEPENDS_KINDS, "depends"):
+        by_kind[kinds[node]].append(graph.names[node])
+    return DependsOn(
+        providers=sorted(by_kind[NodeKind.PROVIDER]),
+        regions=sorted(by_kind[NodeKind.REGION]),
+        zones=sorted(by_kind[NodeKind.ZONE]),
+        vendors=sorted(by_kind[NodeKind.VENDOR]),
+        services=sorted(by_kind[NodeKind.SERVICE]),
+    )
+
+
+def _hidden(
+    graph: Graph, lister: Lister, routes: Routes, node: int, full: NodeSet, stated: NodeSet
+) -> list[HiddenDependency]:
+    """Return the providers, regions, zones and catalog services ``node`` reaches only through
+    edges the model never states, each with the first shortest path that explains it."""
+    kinds = graph.kind.tolist()
+
+    def hideable(v: int) -> bool:
+        return kinds[v] in _HIDDEN_KINDS
+
+    found = lister.ids(lister.split(full), hideable, "hideable") - lister.ids(
+        lister.split(stated), hideable, "hideable"
+    )
+    paths = routes.shortest(node, found)
+    out = [HiddenDependency(graph.names[t], paths[t]) for t in found]
+    return sorted(out, key=lambda h: h.target)
 
 
 def _concentration(
     graph: Graph,
-    down: dict[int, frozenset[int]],
-    degraded: dict[int, frozenset[int]],
+    lister: Lister,
+    down: dict[int, NodeSet],
+    degraded: dict[int, NodeSet],
     bnodes: dict[str, int],
 ) -> list[ConcentrationRow]:
     model = graph.model
-    hit_down: dict[int, list[str]] = {}
-    hit_degraded: dict[int, list[str]] = {}
-    for b, node in bnodes.items():
-        for t in down[node]:
-            hit_down.setdefault(t, []).append(b)
-        for t in degraded[node] - down[node]:
-            hit_degraded.setdefault(t, []).append(b)
+    services = model.business_services
+    hit_down = lister.holders({b: lister.split(down[node]) for b, node in bnodes.items()})
+    hit_degraded = lister.holders(
+        {b: lister.difference(degraded[node], down[node]) for b, node in bnodes.items()}
+    )
+    down_memo: dict[int, Any] = {}
+    degraded_memo: dict[int, Any] = {}
+    nothing = Names()
     rows = []
-    for t in set(hit_down) | set(hit_degraded):
-        d = sorted(hit_down.get(t, []))
-        g = sorted(hit_degraded.get(t, []))
-        cost = sum(model.business_services[s].cost_per_hour for s in d) + sum(
-            model.business_services[s].cost_per_hour * model.business_services[s].degraded_cost
-            for s in g
+    for t in hit_down.keys() | hit_degraded.keys():
+        d = hit_down.get(t, nothing)
+        g = hit_degraded.get(t, nothing)
+        cost = total(d, lambda s: services[s].cost_per_hour, down_memo) + total(
+            g, lambda s: services[s].cost_per_hour * services[s].degraded_cost, degraded_memo
         )
         kind = NodeKind(int(graph.kind[t])).name.lower()
         rows.append(ConcentrationRow(graph.names[t], kind, d, g, cost))
@@ -164,7 +230,7 @@ def _region_loss(graph: Graph, rows: list[ConcentrationRow]) -> list[RegionLoss]
             continue
         name = graph.names[node]
         row = by_target.get(name)
-        d, g, cost = (row.down, row.degraded, row.cost_per_hour) if row else ([], [], 0.0)
+        d, g, cost = (row.down, row.degraded, row.cost_per_hour) if row else (Names(), Names(), 0.0)
         losses.append(RegionLoss(name, d, g, cost * 24, cost * 72))
     losses.sort(key=lambda r: (-r.cost_24h, r.region))
     return losses
@@ -197,7 +263,9 @@ def _answers(
         if hidden_regions:
             text += "; also goes down with " + ", ".join(hidden_regions) + " (hidden dependency)"
         if rep.depends_on.vendors:
-            text += "; third parties: " + ", ".join(rep.depends_on.vendors)
+            vendors, more = first(rep.depends_on.vendors, GROUP_LIMIT)
+            text += "; third parties: " + ", ".join(vendors)
+            text += f" and {more:,} more" if more else ""
         where[b] = text
         if rep.spofs:
             groups = group_targets(rep.spofs, kinds)
@@ -232,10 +300,12 @@ def _answers(
 def _kinds(
     graph: Graph, reports: dict[str, ServiceReport], rows: list[ConcentrationRow]
 ) -> dict[str, str]:
+    """Return the kind of every target named: the concentration rows hold every target that
+    takes a service down or degrades it; cut sets and hidden dependencies add the rest."""
     named = {r.target for r in rows}
     for rep in reports.values():
-        named.update(rep.spofs, rep.degraded_by, (h.target for h in rep.hidden))
-        named.update(t for s in rep.cut_sets for t in s)
+        named.update(h.target for h in rep.hidden)
+        named.update(t for s in rep.cut_sets.larger for t in s)
     return {
         t: NodeKind(int(graph.kind[graph.index[t]])).name.lower()
         for t in sorted(named)

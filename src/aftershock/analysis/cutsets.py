@@ -7,15 +7,20 @@ down and contribute nothing. Cycles are iterated to their least fixpoint (graph/
 
 A family is kept as its single targets plus its larger sets, none of which holds a single: an
 ALL gate (the common case) is then a union of sets of integers, done in C, and only the larger
-sets, usually few, need minimising.
+sets, usually few, need minimising. The singles are the single-failure sets
+(analysis/single.py), which share their large parts between nodes; the pass itself carries
+only the singles that can meet a larger set: those of the inputs of k-of-n gates (where larger
+sets are born) and what they reach. So a chain of n components costs n small families, not
+n²/2 single targets.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Set
 from itertools import combinations
 from typing import NamedTuple
 
+from aftershock.analysis.single import single_failures
 from aftershock.graph.bottomup import bottom_up
 from aftershock.graph.core import EdgeKind, Graph, NodeKind
 
@@ -25,7 +30,7 @@ Cut = frozenset[int]
 class Family(NamedTuple):
     """Minimal cut sets: the single targets, and the larger sets (none holding a single)."""
 
-    singles: frozenset[int]
+    singles: Set[int]
     larger: frozenset[Cut]
 
     def sets(self) -> list[Cut]:
@@ -36,7 +41,7 @@ class Family(NamedTuple):
 NONE = Family(frozenset(), frozenset())
 
 
-def _minimal(larger: Iterable[Cut], singles: frozenset[int]) -> frozenset[Cut]:
+def _minimal(larger: Iterable[Cut], singles: Set[int]) -> frozenset[Cut]:
     """Return the sets that hold no single and no smaller listed set."""
     kept = [s for s in set(larger) if not (s & singles)]
     if all(len(s) == 2 for s in kept):
@@ -107,12 +112,21 @@ def cut_sets(graph: Graph, order: int, keep: Iterable[int] | None = None) -> dic
     ekind = graph.edge_kind.tolist()
     ks = graph.k.tolist()
     is_target = [k < NodeKind.GATE for k in graph.kind.tolist()]
-    fam: list[Family | None] = [None] * graph.size
     soft = int(EdgeKind.SOFT)
+    born = {
+        inputs[e]
+        for v in range(graph.size)
+        if indptr[v + 1] - indptr[v] - ks[v] + 1 > 1
+        for e in range(indptr[v], indptr[v + 1])
+        if ekind[e] != soft
+    }
+    singles = single_failures(graph, wanted | born)
+    meet = frozenset().union(*(singles.down[u].flat() for u in born))
+    fam: list[Family | None] = [None] * graph.size
 
     def compute(v: int) -> Family:
         lo, hi = indptr[v], indptr[v + 1]
-        own = Family(frozenset((v,)), frozenset()) if is_target[v] else NONE
+        own = Family(frozenset((v,)) & meet, frozenset()) if is_target[v] else NONE
         if lo == hi:
             return own
         m = hi - lo - ks[v] + 1
@@ -124,4 +138,4 @@ def cut_sets(graph: Graph, order: int, keep: Iterable[int] | None = None) -> dic
         fam[v] = compute(v)
 
     bottom_up(graph, solve, (fam,), wanted, NONE)
-    return {v: fam[v] or NONE for v in wanted}
+    return {v: Family(singles.down[v], (fam[v] or NONE).larger) for v in wanted}

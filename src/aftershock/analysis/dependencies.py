@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Iterable
 from typing import Literal
 
-from aftershock.analysis.results import DependsOn, ExplainedService, ExplainResult, HiddenDependency
+from aftershock.analysis.results import ExplainedService, ExplainResult
 from aftershock.catalog.load import Catalog, load_catalog
 from aftershock.errors import Problem, TargetError
 from aftershock.graph.core import Graph, NodeKind, State
 from aftershock.graph.propagate import arrays, propagate
+from aftershock.graph.sharing import Family, NodeSet, solve
 from aftershock.model.targets import target_error
 
 StateName = Literal["up", "degraded", "down"]
@@ -42,6 +44,55 @@ def reach(graph: Graph, start: int, *, explicit_only: bool = False) -> dict[int,
     return parent
 
 
+REACHED = frozenset(
+    int(k)
+    for k in (
+        NodeKind.PROVIDER,
+        NodeKind.REGION,
+        NodeKind.ZONE,
+        NodeKind.SERVICE,
+        NodeKind.COMPONENT,
+        NodeKind.VENDOR,
+    )
+)
+"""The kinds of node a business service's reach is told in (not planes, gates or services)."""
+
+
+def reaches(graph: Graph, keep: Iterable[int]) -> tuple[dict[int, NodeSet], dict[int, NodeSet]]:
+    """Return, per node of ``keep``, the components, vendors and catalog targets it depends on:
+    over every edge, and over the edges the model states (not the hidden ones).
+
+    Solved for all nodes at once, each set sharing the large sets of its inputs (a cycle's
+    members share one), so n business services entering one ring cost one set, not n.
+    """
+    wanted = set(keep)
+    view = arrays(graph)
+    n, m = graph.size, len(view.inputs)
+    own = [k in REACHED for k in view.kind]
+    union = [True] * n
+    full: list[NodeSet | None] = [None] * n
+    stated: list[NodeSet | None] = [None] * n
+
+    def unused(node: int) -> NodeSet:
+        raise AssertionError("reach is a union at every node")
+
+    solve(
+        graph,
+        [
+            Family(full, own, [True] * m, union, unused),
+            Family(stated, own, [not h for h in view.edge_hidden], union, unused),
+        ],
+        wanted,
+    )
+    return (
+        {v: full[v] or NodeSet(frozenset()) for v in wanted},
+        {v: stated[v] or NodeSet(frozenset()) for v in wanted},
+    )
+
+
+_GATE = int(NodeKind.GATE)
+
+
 def display_name(graph: Graph, node: int) -> str:
     """Return the name a user knows a node by."""
     return graph.names[node].removeprefix("bs:")
@@ -59,39 +110,6 @@ def path_from(parent: dict[int, int], node: int) -> list[int]:
     while parent[path[-1]] >= 0:
         path.append(parent[path[-1]])
     return path[::-1]
-
-
-def depends_on(graph: Graph, reached: dict[int, int]) -> DependsOn:
-    """Return the providers, regions, zones, vendors and catalog services in ``reached``."""
-    kinds = arrays(graph).kind
-    by_kind: dict[int, list[str]] = {int(k): [] for k in NodeKind}
-    for node in reached:
-        by_kind[kinds[node]].append(graph.names[node])
-    return DependsOn(
-        providers=sorted(by_kind[NodeKind.PROVIDER]),
-        regions=sorted(by_kind[NodeKind.REGION]),
-        zones=sorted(by_kind[NodeKind.ZONE]),
-        vendors=sorted(by_kind[NodeKind.VENDOR]),
-        services=sorted(by_kind[NodeKind.SERVICE]),
-    )
-
-
-_HIDDEN_KINDS = frozenset(
-    int(k) for k in (NodeKind.PROVIDER, NodeKind.REGION, NodeKind.ZONE, NodeKind.SERVICE)
-)
-_GATE = int(NodeKind.GATE)
-
-
-def hidden(graph: Graph, full: dict[int, int], explicit: dict[int, int]) -> list[HiddenDependency]:
-    """Return the providers, regions, zones and catalog services reached only through edges the
-    model never states, each with the shortest path that explains it."""
-    kinds = arrays(graph).kind
-    out = []
-    for node in full:
-        if node in explicit or kinds[node] not in _HIDDEN_KINDS:
-            continue
-        out.append(HiddenDependency(graph.names[node], named(graph, path_from(full, node))))
-    return sorted(out, key=lambda h: h.target)
 
 
 def explain(graph: Graph, target: str, *, catalog: Catalog | None = None) -> ExplainResult:

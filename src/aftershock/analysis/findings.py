@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
-from aftershock.analysis.results import SEVERITIES, Finding, HiddenDependency, Severity
+from collections.abc import Mapping, Sequence, Set
+from typing import Any
+
+from aftershock.analysis.compact import Names
+from aftershock.analysis.grouping import total
+from aftershock.analysis.results import (
+    SEVERITIES,
+    Finding,
+    HiddenDependency,
+    Severity,
+    fold_path,
+)
 from aftershock.catalog.load import Catalog
 from aftershock.graph.core import Graph, NodeKind
 from aftershock.model.duration import format_duration as fmt
 from aftershock.model.spec import Component, Deploy, Model
 
-_RANK = {
+RANK = {
     NodeKind.COMPONENT: 0,
     NodeKind.VENDOR: 1,
     NodeKind.ZONE: 2,
@@ -21,10 +32,10 @@ _RANK = {
 
 def by_rank(graph: Graph, targets: list[str]) -> list[str]:
     """Return targets ordered for reading: components first, providers last."""
-    return sorted(targets, key=lambda t: (_RANK.get(graph.node_kind(graph.index[t]), 9), t))
+    return sorted(targets, key=lambda t: (RANK.get(graph.node_kind(graph.index[t]), 9), t))
 
 
-def _listing(names: list[str], limit: int = 4) -> str:
+def _listing(names: Sequence[str], limit: int = 4) -> str:
     shown = ", ".join(names[:limit])
     return shown + (f" and {len(names) - limit} more" if len(names) > limit else "")
 
@@ -51,6 +62,9 @@ def failover_needs(comp: Component, catalog: Catalog) -> list[str]:
     return needs
 
 
+_NOBODY = Names()
+
+
 class FindingBuilder:
     """Collects findings over one model's check."""
 
@@ -58,33 +72,34 @@ class FindingBuilder:
         self,
         graph: Graph,
         catalog: Catalog,
-        cones: dict[str, set[str]],
-        down_sets: dict[int, frozenset[int]],
+        users: dict[str, Names],
+        down_sets: Mapping[int, Set[int]],
     ) -> None:
         self.graph = graph
         self.model: Model = graph.model
         self.catalog = catalog
-        self.users: dict[str, list[str]] = {}  # component -> business services reaching it
-        for b, comps in cones.items():
-            for c in comps:
-                self.users.setdefault(c, []).append(b)
+        self.users = users  # component -> business services reaching it (sorted)
         self.down_sets = down_sets  # failover requirement node -> targets that take it down
         self.items: list[Finding] = []
+        self._costs: dict[int, Any] = {}
 
-    def users_of(self, component: str) -> list[str]:
+    def users_of(self, component: str) -> Names:
         """Return the business services whose dependencies include ``component``."""
-        return self.users.get(component, [])
+        return self.users.get(component, _NOBODY)
 
-    def cost(self, services: list[str]) -> float:
-        return sum(self.model.business_services[s].cost_per_hour for s in services)
+    def cost(self, services: Sequence[str]) -> float:
+        per_hour = self.model.business_services
+        if isinstance(services, Names):
+            return total(services, lambda s: per_hour[s].cost_per_hour, self._costs)
+        return sum(per_hour[s].cost_per_hour for s in services)
 
     def add(
         self,
         kind: str,
         severity: Severity,
         message: str,
-        targets: list[str],
-        services: list[str],
+        targets: Sequence[str],
+        services: Sequence[str],
         fix: str,
     ) -> None:
         assert severity in SEVERITIES
@@ -94,7 +109,7 @@ class FindingBuilder:
                 severity=severity,
                 message=message,
                 targets=targets,
-                services=sorted(services),
+                services=services if isinstance(services, Names) else sorted(services),
                 cost_at_risk=self.cost(services),
                 fix=fix,
             )
@@ -111,19 +126,19 @@ class FindingBuilder:
     def spofs(
         self,
         service: str,
-        spofs: list[str],
+        ordered: Sequence[str],
         hidden: list[str],
         paths: list[HiddenDependency],
     ) -> None:
-        if not spofs:
+        """Add the SPOF findings of one service; ``ordered``: its SPOFs as ``by_rank``."""
+        if not ordered:
             return
         graph = self.graph
-        ordered = by_rank(graph, spofs)
-        only_providers = all(graph.node_kind(graph.index[t]) is NodeKind.PROVIDER for t in spofs)
+        only_providers = all(graph.node_kind(graph.index[t]) is NodeKind.PROVIDER for t in ordered)
         self.add(
             "spof",
             "medium" if only_providers else "high",
-            f"{service} goes DOWN if any one of {len(spofs)} targets fails: {_listing(ordered)}",
+            f"{service} goes DOWN if any one of {len(ordered)} targets fails: {_listing(ordered)}",
             ordered,
             [service],
             "add redundancy at the lowest-ranked target (a second zone, region or replica), "
@@ -131,7 +146,7 @@ class FindingBuilder:
         )
         if hidden:
             roots = top_targets(hidden)
-            path = " -> ".join(paths[0].path) if paths else ""
+            path = " -> ".join(fold_path(paths[0].path)) if paths else ""
             self.add(
                 "hidden-spof",
                 "critical",
@@ -177,7 +192,7 @@ class FindingBuilder:
             self._replication(name, users)
             self._vendor(name, users)
 
-    def _placement(self, name: str, comp: Component, deploy: Deploy, users: list[str]) -> None:
+    def _placement(self, name: str, comp: Component, deploy: Deploy, users: Sequence[str]) -> None:
         uses, on = comp.uses, deploy.on
         provider, _, region = on.partition("/")
         if region == "global" or comp.kind == "external":
@@ -217,7 +232,7 @@ class FindingBuilder:
                 "add a zone or lower min_healthy",
             )
 
-    def _failover(self, name: str, users: list[str]) -> None:
+    def _failover(self, name: str, users: Sequence[str]) -> None:
         comp = self.model.components[name]
         assert comp.failover is not None
         failover = comp.failover
@@ -264,7 +279,7 @@ class FindingBuilder:
                     "shorten detection or switching, or run active-active",
                 )
 
-    def _replication(self, name: str, users: list[str]) -> None:
+    def _replication(self, name: str, users: Sequence[str]) -> None:
         comp = self.model.components[name]
         if comp.kind not in ("datastore", "storage"):
             return
@@ -298,7 +313,7 @@ class FindingBuilder:
                 "add a replica in another region (replicas:) or cross-region backups",
             )
 
-    def _vendor(self, name: str, users: list[str]) -> None:
+    def _vendor(self, name: str, users: Sequence[str]) -> None:
         comp = self.model.components[name]
         if comp.vendor is None:
             return
@@ -326,7 +341,7 @@ class FindingBuilder:
 
     def cycles(self, cycles: list[list[str]]) -> None:
         for cycle in cycles:
-            users = sorted({u for c in cycle for u in self.users_of(c)})
+            users = self.users_of(cycle[0])  # every member of a cycle has the same users
             self.add(
                 "cycle",
                 "medium",

@@ -1,9 +1,20 @@
-"""Plain result objects of the static check; reporters render them, nothing here prints."""
+"""Plain result objects of the static check; reporters render them, nothing here prints.
+
+Lists that can be as long as the model (single points of failure, the services a target takes
+down, paths) are ``Names``, ``CutSets`` and ``Path`` (analysis/compact.py): they read as plain
+sequences and share their long parts between results, and ``to_dict`` writes each shared part
+once.
+"""
 
 from __future__ import annotations
 
+import heapq
+import itertools
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
+
+from aftershock.analysis.compact import CutSets, Names, Path, Run, compact
 
 Severity = Literal["critical", "high", "medium", "low", "info"]
 SEVERITIES: tuple[Severity, ...] = ("critical", "high", "medium", "low", "info")
@@ -14,7 +25,7 @@ class HiddenDependency:
     """A target the service depends on that its model never names, and the path that explains it."""
 
     target: str
-    path: list[str]
+    path: Path
 
 
 @dataclass(frozen=True)
@@ -33,9 +44,9 @@ class ServiceReport:
     """What can take one business service down."""
 
     name: str
-    spofs: list[str]
-    degraded_by: list[str]
-    cut_sets: list[list[str]]
+    spofs: Names
+    degraded_by: Names
+    cut_sets: CutSets
     depends_on: DependsOn
     hidden: list[HiddenDependency]
     hidden_spofs: list[str]
@@ -53,8 +64,8 @@ class ConcentrationRow:
 
     target: str
     kind: str
-    down: list[str]
-    degraded: list[str]
+    down: Names
+    degraded: Names
     cost_per_hour: float
 
 
@@ -65,8 +76,8 @@ class Finding:
     kind: str
     severity: Severity
     message: str
-    targets: list[str]
-    services: list[str] = field(default_factory=list)
+    targets: Sequence[str]
+    services: Sequence[str] = field(default_factory=list)
     cost_at_risk: float = 0.0
     fix: str | None = None
 
@@ -76,8 +87,8 @@ class RegionLoss:
     """The effect of losing one region for a sustained period."""
 
     region: str
-    down: list[str]
-    degraded: list[str]
+    down: Names
+    degraded: Names
     cost_24h: float
     cost_72h: float
 
@@ -108,24 +119,52 @@ class CheckResult:
     vendor."""
 
     def to_dict(self) -> dict[str, Any]:
-        """Return the result as JSON-ready plain data (the documented ``--format json`` shape)."""
+        """Return the result as JSON-ready plain data (the documented ``--format json`` shape).
+
+        A long list part shared by several results is written once under ``shared`` and
+        referred to as ``{"shared": ID}`` (analysis/compact.py); ``compact.expand`` reads the
+        document back into plain lists.
+        """
+        return compact(self.raw())
+
+    def raw(self) -> dict[str, Any]:
+        """Return the ``to_dict`` document before sharing: its lists still Names and Paths."""
         services = {}
         for name, rep in self.business_services.items():
-            data = asdict(rep)
-            data.pop("name")
-            services[name] = data
+            services[name] = {
+                "spofs": rep.spofs,
+                "degraded_by": rep.degraded_by,
+                "cut_sets": rep.cut_sets,
+                "depends_on": asdict(rep.depends_on),
+                "hidden": [_hidden(h) for h in rep.hidden],
+                "hidden_spofs": rep.hidden_spofs,
+                "hidden_spof_paths": [_hidden(h) for h in rep.hidden_spof_paths],
+                "cost_per_hour": rep.cost_per_hour,
+                "rto_s": rep.rto_s,
+                "rpo_s": rep.rpo_s,
+                "impact_tolerance_s": rep.impact_tolerance_s,
+            }
         return {
             "model": self.model,
             "order": self.order,
             "business_services": services,
-            "concentration": [asdict(r) for r in self.concentration],
-            "findings": [asdict(f) for f in self.findings],
+            "concentration": [_fields(r) for r in self.concentration],
+            "findings": [_fields(f) for f in self.findings],
             "cycles": self.cycles,
-            "region_loss": [asdict(r) for r in self.region_loss],
+            "region_loss": [_fields(r) for r in self.region_loss],
             "answers": [asdict(a) for a in self.answers],
             "stats": self.stats,
             "targets": self.kinds,
         }
+
+
+def _hidden(dependency: HiddenDependency) -> dict[str, Any]:
+    return {"target": dependency.target, "path": dependency.path}
+
+
+def _fields(row: ConcentrationRow | Finding | RegionLoss) -> dict[str, Any]:
+    """Return a dataclass's fields as a dict without copying its lists (``asdict`` would)."""
+    return {name: getattr(row, name) for name in row.__dataclass_fields__}
 
 
 @dataclass(frozen=True)
@@ -165,9 +204,61 @@ _GROUP_OF = {
 }
 
 
-def group_targets(targets: list[str], kinds: dict[str, str]) -> dict[str, list[str]]:
-    """Return targets grouped for reading; a service's planes fold into ``service [planes]``."""
-    groups: dict[str, list[str]] = {g: [] for g in GROUPS}
+GROUP_LIMIT = 100
+"""Names a group shows when people read it; the rest are counted (``... and N more``)."""
+PATH_LIMIT = 24
+"""Names of a path shown when people read it; a longer path folds its middle."""
+
+
+def group_targets(
+    targets: Sequence[str], kinds: dict[str, str], *, limit: int = GROUP_LIMIT
+) -> dict[str, list[str]]:
+    """Return targets grouped for reading; a service's planes fold into ``service [planes]``.
+
+    A group of more than ``limit`` shows its first ``limit`` names, then ``… and N more``.
+    The shared run of a Names is grouped once however many lists share it.
+    """
+    parts: list[Sequence[str]] = [targets]
+    if isinstance(targets, Names) and targets.shared is not None:
+        parts = [targets.own, targets.shared]
+    grouped = [_grouped(part, kinds) for part in parts]
+    planes: dict[str, list[str]] = {}
+    for _, found in grouped:
+        for service, inner in found.items():
+            planes.setdefault(service, []).extend(inner)
+    out: dict[str, list[str]] = {}
+    for g in GROUPS:
+        if g == "managed services":
+            names = [
+                service + (f" [{', '.join(sorted(planes[service]))}]" if planes[service] else "")
+                for service in sorted(planes)
+            ]
+            count = len(names)
+            shown = names[:limit]
+        else:
+            runs = [by_group[g] for by_group, _ in grouped if g in by_group]
+            count = sum(len(r) for r in runs)
+            shown = list(itertools.islice(heapq.merge(*runs), limit))
+        if count > limit:
+            shown.append(f"… and {count - limit:,} more")
+        if shown:
+            out[g] = shown
+    return out
+
+
+_GROUPED: dict[int, tuple[Sequence[str], dict[str, str], Any]] = {}
+
+
+def _grouped(
+    targets: Sequence[str], kinds: dict[str, str]
+) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """Return ``targets`` sorted into groups, and the planes of each managed service."""
+    shared = isinstance(targets, Run)
+    if shared:
+        hit = _GROUPED.get(id(targets))
+        if hit is not None and hit[0] is targets and hit[1] is kinds:
+            return hit[2]  # type: ignore[no-any-return]
+    groups: dict[str, list[str]] = {}
     planes: dict[str, list[str]] = {}
     for t in targets:
         kind = kinds.get(t, "component")
@@ -177,19 +268,67 @@ def group_targets(targets: list[str], kinds: dict[str, str]) -> dict[str, list[s
         elif kind == "service":
             planes.setdefault(t, [])
         else:
-            groups[_GROUP_OF[kind]].append(t)
-    for service in sorted(planes):
-        inner = sorted(planes[service])
-        groups["managed services"].append(service + (f" [{', '.join(inner)}]" if inner else ""))
-    return {g: sorted(v) if g != "managed services" else v for g, v in groups.items() if v}
+            groups.setdefault(_GROUP_OF[kind], []).append(t)
+    found = ({g: sorted(v) for g, v in groups.items()}, planes)
+    if shared:
+        if len(_GROUPED) > 256:
+            _GROUPED.clear()
+        _GROUPED[id(targets)] = (targets, kinds, found)
+    return found
 
 
-def fold_planes(cut_sets: list[list[str]], kinds: dict[str, str]) -> list[list[str]]:
+def listing(names: Sequence[str], *, limit: int = GROUP_LIMIT) -> str:
+    """Return names joined for reading: the first ``limit``, then ``… and N more``."""
+    shown = list(itertools.islice(names, limit))
+    more = len(names) - len(shown)
+    return ", ".join(shown) + (f", … and {more:,} more" if more else "")
+
+
+def fold_path(path: Sequence[str], *, limit: int = PATH_LIMIT) -> list[str]:
+    """Return a path for reading: a path of more than ``limit`` names keeps its first and last
+    ones and says how many it leaves out (``… 9,981 more …``)."""
+    if len(path) <= limit:
+        return list(path)
+    head, tail = limit * 2 // 3, limit - limit * 2 // 3
+    shown = list(itertools.islice(path, head))
+    shown.append(f"… {len(path) - head - tail:,} more …")
+    shown.extend(_last(path, tail) if isinstance(path, Path) else path[len(path) - tail :])
+    return shown
+
+
+_LAST: dict[int, tuple[Path, tuple[str, ...]]] = {}
+
+
+def _last(path: Path, count: int) -> tuple[str, ...]:
+    """Return the last ``count`` names of ``path``; paths sharing a tail share the walk."""
+    walked: list[Path] = []
+    node: Path | None = path
+    found: tuple[str, ...] = ()
+    while node is not None:
+        hit = _LAST.get(id(node))
+        if hit is not None and hit[0] is node and len(hit[1]) == min(count, len(node)):
+            found = hit[1]
+            break
+        if len(node) <= count:
+            found = tuple(node)
+            break
+        walked.append(node)
+        node = node.tail
+    if len(_LAST) > 100_000:
+        _LAST.clear()
+    for step in reversed(walked):
+        found = (step.head + found)[-count:]
+        _LAST[id(step)] = (step, found)
+    return found
+
+
+def fold_planes(cut_sets: Sequence[list[str]], kinds: dict[str, str]) -> list[list[str]]:
     """Return the cut sets of two or more targets with planes folded into their service, so
     {a/dynamodb/data, b} and {a/dynamodb/dns, b} read once as {a/dynamodb, b}."""
     out: list[list[str]] = []
     seen: set[tuple[str, ...]] = set()
-    for cut in cut_sets:
+    larger = cut_sets.larger if isinstance(cut_sets, CutSets) else cut_sets
+    for cut in larger:
         if len(cut) < 2:
             continue
         folded = tuple(sorted({t.rsplit("/", 1)[0] if kinds.get(t) == "plane" else t for t in cut}))

@@ -4,10 +4,14 @@ For each node the set S of targets whose failure alone takes it DOWN follows fro
 a k-of-n gate is down when at least m = n - k + 1 inputs are down, so S(node) holds the targets
 found in at least m of the inputs' sets (m = 1: the union, an ALL gate; m = n: the
 intersection, an ANY gate), plus the node itself when it is a failure target. D, the targets
-that take it at least DEGRADED, is the same over the inputs' D sets, soft edges included.
-Solving all targets at once is the product of the per-target propagations, so iterating each
-strongly connected component from empty sets up to its fixpoint (graph/bottomup.py) gives the
-same least fixpoint as propagating each failure alone.
+that take it at least DEGRADED, is S and the targets found in at least m of the inputs' D sets,
+soft edges included (at an ALL gate: the union of the inputs' D sets). Solving all targets at
+once is the product of the per-target propagations, so solving each strongly connected
+component up to its least fixpoint (graph/sharing.py) gives the same answer as propagating each
+failure alone.
+
+ALL gates, the common case, are unions: their sets share their inputs' large sets instead of
+copying them (graph/sharing.py), so a chain of n components costs n small sets, not n²/2 ids.
 """
 
 from __future__ import annotations
@@ -16,8 +20,9 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from aftershock.graph.bottomup import bottom_up
 from aftershock.graph.core import EdgeKind, Graph, NodeKind
+from aftershock.graph.sharing import EMPTY as EMPTY_SET
+from aftershock.graph.sharing import Family, NodeSet, plain, solve
 
 EMPTY: frozenset[int] = frozenset()
 
@@ -26,13 +31,15 @@ EMPTY: frozenset[int] = frozenset()
 class SingleFailures:
     """Per kept node: targets that alone take it DOWN, and those that take it DEGRADED or worse.
 
+    Each set is a NodeSet: a read-only set of target ids (``in``, ``len``, iteration, set
+    operators) that shares its large parts with the sets of other nodes.
     ``explicit_down`` (when asked for) is ``down`` computed without the edges the model never
     states: the difference is what the model's author cannot see from their own file.
     """
 
-    down: dict[int, frozenset[int]]
-    degraded: dict[int, frozenset[int]]
-    explicit_down: dict[int, frozenset[int]] | None = None
+    down: dict[int, NodeSet]
+    degraded: dict[int, NodeSet]
+    explicit_down: dict[int, NodeSet] | None = None
 
 
 def at_least(m: int, sets: list[frozenset[int]]) -> frozenset[int]:
@@ -62,35 +69,45 @@ def single_failures(
     ks = graph.k.tolist()
     is_target = [k < NodeKind.GATE for k in graph.kind.tolist()]
     n = graph.size
-    down: list[frozenset[int] | None] = [None] * n
-    degr: list[frozenset[int] | None] = [None] * n
-    seen: list[frozenset[int] | None] = [None] * n  # explicit-only S
-    soft = int(EdgeKind.SOFT)
+    down: list[NodeSet | None] = [None] * n
+    degr: list[NodeSet | None] = [None] * n
+    seen: list[NodeSet | None] = [None] * n  # explicit-only S
+    soft = [k == EdgeKind.SOFT for k in ekind]
+    firm = [not s for s in soft]
+    stated = [not (s or h) for s, h in zip(soft, hidden, strict=True)]
+    every = [True] * len(ekind)
+    m_of = [indptr[v + 1] - indptr[v] - ks[v] + 1 for v in range(n)]
+    is_union = [m <= 1 for m in m_of]
 
-    def compute(v: int) -> None:
-        lo, hi = indptr[v], indptr[v + 1]
-        own = frozenset((v,)) if is_target[v] else EMPTY
-        if lo == hi:
-            down[v] = degr[v] = seen[v] = own
-            return
-        m = hi - lo - ks[v] + 1
-        d_sets = [EMPTY if ekind[e] == soft else down[inputs[e]] or EMPTY for e in range(lo, hi)]
-        s = own | at_least(m, d_sets)
-        down[v] = s
-        degr[v] = s | at_least(m, [degr[inputs[e]] or EMPTY for e in range(lo, hi)])
-        if not explicit:
-            return
-        # Hidden edges only ever sit on ALL gates (m = 1), so an empty set drops them cleanly.
-        x_sets = [
-            EMPTY if ekind[e] == soft or hidden[e] else seen[inputs[e]] or EMPTY
-            for e in range(lo, hi)
+    def flats(table: list[NodeSet | None], v: int, counts: list[bool]) -> list[frozenset[int]]:
+        return [
+            (table[inputs[e]] or EMPTY_SET).flat() if counts[e] else EMPTY
+            for e in range(indptr[v], indptr[v + 1])
         ]
-        same = all(x is d for x, d in zip(x_sets, d_sets, strict=True))
-        seen[v] = s if same else own | at_least(m, x_sets)
 
-    bottom_up(graph, compute, (down, degr, seen), wanted, EMPTY)
+    def own(v: int) -> frozenset[int]:
+        return frozenset((v,)) if is_target[v] else EMPTY
+
+    def gate_down(v: int) -> NodeSet:
+        return plain(own(v) | at_least(m_of[v], flats(down, v, firm)))
+
+    def gate_degraded(v: int) -> NodeSet:
+        s = (down[v] or EMPTY_SET).flat()
+        return plain(s | at_least(m_of[v], flats(degr, v, every)))
+
+    def gate_explicit(v: int) -> NodeSet:
+        # Hidden edges only ever sit on ALL gates (m = 1), so an empty set drops them cleanly.
+        return plain(own(v) | at_least(m_of[v], flats(seen, v, stated)))
+
+    families = [
+        Family(down, is_target, firm, is_union, gate_down),
+        Family(degr, is_target, every, is_union, gate_degraded),
+    ]
+    if explicit:
+        families.append(Family(seen, is_target, stated, is_union, gate_explicit))
+    solve(graph, families, wanted)
     return SingleFailures(
-        down={v: down[v] or EMPTY for v in wanted},
-        degraded={v: degr[v] or EMPTY for v in wanted},
-        explicit_down={v: seen[v] or EMPTY for v in wanted} if explicit else None,
+        down={v: down[v] or EMPTY_SET for v in wanted},
+        degraded={v: degr[v] or EMPTY_SET for v in wanted},
+        explicit_down={v: seen[v] or EMPTY_SET for v in wanted} if explicit else None,
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable, Iterable
 
 from aftershock.graph.core import Graph, NodeKind
 
@@ -59,6 +60,55 @@ def strongly_connected(graph: Graph) -> list[list[int]]:
                 while True:
                     member = stack.pop()
                     on_stack[member] = False
+                    scc.append(member)
+                    if member == node:
+                        break
+                out.append(scc)
+    return out
+
+
+def condense(nodes: Iterable[int], successors: Callable[[int], list[int]]) -> list[list[int]]:
+    """Return the strongly connected components of the subgraph on ``nodes`` whose edges are
+    ``successors(v)`` (all within ``nodes``), every component after those it points to.
+
+    The same iterative Tarjan as ``strongly_connected``, over any subgraph (a cycle's own
+    dependencies, the components of a drawing).
+    """
+    index: dict[int, int] = {}
+    low: dict[int, int] = {}
+    on_stack: set[int] = set()
+    stack: list[int] = []
+    out: list[list[int]] = []
+    for root in nodes:
+        if root in index:
+            continue
+        index[root] = low[root] = len(index)
+        stack.append(root)
+        on_stack.add(root)
+        work = [(root, successors(root), 0)]
+        while work:
+            node, succ, pos = work[-1]
+            if pos < len(succ):
+                work[-1] = (node, succ, pos + 1)
+                nxt = succ[pos]
+                if nxt not in index:
+                    index[nxt] = low[nxt] = len(index)
+                    stack.append(nxt)
+                    on_stack.add(nxt)
+                    work.append((nxt, successors(nxt), 0))
+                elif nxt in on_stack and index[nxt] < low[node]:
+                    low[node] = index[nxt]
+                continue
+            work.pop()
+            if work:
+                parent = work[-1][0]
+                if low[node] < low[parent]:
+                    low[parent] = low[node]
+            if low[node] == index[node]:
+                scc = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
                     scc.append(member)
                     if member == node:
                         break

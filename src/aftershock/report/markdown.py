@@ -5,7 +5,14 @@ from __future__ import annotations
 import html
 import re
 
-from aftershock.analysis.results import CheckResult, ExplainResult, fold_planes, group_targets
+from aftershock.analysis.results import (
+    CheckResult,
+    ExplainResult,
+    fold_path,
+    fold_planes,
+    group_targets,
+    listing,
+)
 from aftershock.escaping import escape_controls
 from aftershock.model.duration import format_duration
 
@@ -83,7 +90,8 @@ def render_check_markdown(result: CheckResult) -> str:
         if rep.hidden:
             out.append("\n**Hidden dependencies**:\n")
             out += [
-                f"- {code(h.target)} via " + " → ".join(md(p) for p in h.path) for h in rep.hidden
+                f"- {code(h.target)} via " + " → ".join(md(p) for p in fold_path(h.path))
+                for h in rep.hidden
             ]
     out += [
         "",
@@ -94,8 +102,8 @@ def render_check_markdown(result: CheckResult) -> str:
     ]
     for row in result.concentration:
         out.append(
-            f"| {code(row.target, table=True)} | {row.kind} | {md(', '.join(row.down))} | "
-            f"{md(', '.join(row.degraded))} | {row.cost_per_hour:,.0f} |"
+            f"| {code(row.target, table=True)} | {row.kind} | {md(listing(row.down))} | "
+            f"{md(listing(row.degraded))} | {row.cost_per_hour:,.0f} |"
         )
     out += [
         "",

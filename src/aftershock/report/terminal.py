@@ -8,7 +8,13 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from aftershock.analysis.results import CheckResult, ExplainResult, fold_planes, group_targets
+from aftershock.analysis.results import (
+    CheckResult,
+    ExplainResult,
+    fold_path,
+    fold_planes,
+    group_targets,
+)
 from aftershock.model.duration import format_duration
 from aftershock.report.console import escaping
 
@@ -138,7 +144,7 @@ def _service_panel(result: CheckResult, name: str) -> Panel:
         lines.append(
             Text("Hidden SPOF: ", style="bold")
             + Text(dep.target, style="bold red")
-            + Text(" takes it down: " + " -> ".join(reversed(dep.path)))
+            + Text(" takes it down: " + " -> ".join(reversed(fold_path(dep.path))))
         )
     rest = len(rep.hidden)
     if rest > 0:
