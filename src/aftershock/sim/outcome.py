@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from collections import deque
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
@@ -10,6 +9,7 @@ from typing import Any
 
 from aftershock.allocation import bulk_allocation
 from aftershock.graph.core import Graph, NodeKind, State
+from aftershock.sim.causes import Causes, Chain, tell
 from aftershock.sim.run import Change, Happening, Run
 
 _DOWN, _DEG, _UP = int(State.DOWN), int(State.DEGRADED), int(State.UP)
@@ -17,7 +17,12 @@ _DOWN, _DEG, _UP = int(State.DOWN), int(State.DEGRADED), int(State.UP)
 
 @dataclass(frozen=True)
 class Interval:
-    """One stretch of a non-UP state, with why it began and why it ended."""
+    """One stretch of a non-UP state, with why it began and why it ended.
+
+    ``because`` and ``ended_because`` tell the causal chains in words (a long chain with its
+    first and last steps, sim/causes.py); ``cause`` and ``ended_cause`` are the chains as
+    data, each step shared with every chain through it.
+    """
 
     state: str
     start_s: float
@@ -25,6 +30,8 @@ class Interval:
     because: str
     ended_because: str | None
     """Why the state ended; None when it lasts to the horizon."""
+    cause: Chain | None = None
+    ended_cause: Chain | None = None
 
 
 @dataclass(frozen=True)
@@ -265,20 +272,29 @@ def _outcome(run: Run, origin: datetime | None) -> Outcome:
 
 
 def _losses(graph: Graph, happenings: list[Happening]) -> dict[int, float]:
-    """Return, per business node, the most writes lost in one event by what it depends on."""
+    """Return, per business node, the most writes lost in one event by what it depends on.
+
+    Events are taken from the largest loss down, and a node reached once is not searched
+    again: whatever it reaches was reached by a loss at least as large, so the whole pass
+    costs one search of the graph however many events there are.
+    """
     worst: dict[int, float] = {}
-    out_indptr, outputs = graph.out_indptr, graph.outputs
-    for event in happenings:
-        if event.lost_s <= 0:
-            continue
+    out_indptr, outputs = graph.out_indptr.tolist(), graph.outputs.tolist()
+    kinds = graph.kind.tolist()
+    business = int(NodeKind.BUSINESS)
+    seen: set[int] = set()
+    events = sorted((e for e in happenings if e.lost_s > 0), key=lambda e: -e.lost_s)
+    for event in events:
         start = graph.index[event.component]
-        seen = {start}
+        if start in seen:
+            continue
+        seen.add(start)
         queue = deque([start])
         while queue:
             node = queue.popleft()
-            if graph.kind[node] == NodeKind.BUSINESS:
+            if kinds[node] == business:
                 worst[node] = max(worst.get(node, 0.0), event.lost_s)
-            for t in outputs[out_indptr[node] : out_indptr[node + 1]].tolist():
+            for t in outputs[out_indptr[node] : out_indptr[node + 1]]:
                 if t not in seen:
                     seen.add(t)
                     queue.append(t)
@@ -293,28 +309,45 @@ class _Reader:
         self.graph = run.graph
         self.origin = origin
         self.horizon = run.scenario.horizon
+        self.causes = Causes(run)
 
     def timeline(self, node: int, name: str) -> Timeline:
         """Return the non-UP stretches of ``node``, merged where one state continues."""
         raw: list[Interval] = []
-        state, start, because = _UP, 0.0, ""
+        state, start, because, cause = _UP, 0.0, "", None
         for change in self.run.changes.get(node, ()):
             at = min(change.time, self.horizon)
             if change.state == state:
                 continue
             if state != _UP and at > start:
-                ended = self.explain(node, change)
-                raw.append(Interval(_name(state), float(start), float(at), because, ended))
+                chain = self.causes.chain(node, change)
+                raw.append(
+                    Interval(
+                        _name(state),
+                        float(start),
+                        float(at),
+                        because,
+                        tell(chain, self.clock),
+                        cause,
+                        chain,
+                    )
+                )
             state, start = change.state, at
-            because = self.explain(node, change) if state != _UP else ""
+            cause = self.causes.chain(node, change) if state != _UP else None
+            because = tell(cause, self.clock) if cause is not None else ""
         if state != _UP and self.horizon > start:
-            raw.append(Interval(_name(state), float(start), self.horizon, because, None))
+            raw.append(
+                Interval(_name(state), float(start), self.horizon, because, None, cause, None)
+            )
         merged: list[Interval] = []
         for interval in raw:
             last = merged[-1] if merged else None
             if last and last.state == interval.state and last.end_s == interval.start_s:
                 merged[-1] = replace(
-                    last, end_s=interval.end_s, ended_because=interval.ended_because
+                    last,
+                    end_s=interval.end_s,
+                    ended_because=interval.ended_because,
+                    ended_cause=interval.ended_cause,
                 )
             else:
                 merged.append(interval)
@@ -322,50 +355,7 @@ class _Reader:
 
     def explain(self, node: int, change: Change) -> str:
         """Return the causal chain of one change, in words."""
-        names, kind = self.graph.names, self.graph.kind
-        text = f"{_label(names[node])} {_name(change.state).upper()} at {self.clock(change.time)}"
-        notes = [change.note] if change.note else []
-        seen = {node}
-        current = change
-        while True:
-            cause = current.cause
-            if cause < 0:
-                if current.state != _UP and not notes:
-                    text += " (failed)" if current.state == _DOWN else " (degraded by the fault)"
-                break
-            earlier = self._at(cause, current.time)
-            if earlier is None or cause in seen:
-                break
-            seen.add(cause)
-            if kind[cause] == NodeKind.GATE:
-                if earlier.note:
-                    notes.append(earlier.note)
-                current = earlier
-                continue
-            if notes:
-                text += " (" + "; ".join(notes) + ")"
-                notes = []
-            verb = _name(earlier.state).upper()
-            if earlier.cause < 0 and earlier.state != _UP:
-                verb = "failed" if earlier.state == _DOWN else "was degraded"
-                text += f" because {_label(names[cause])} {verb} at {self.clock(earlier.time)}"
-                break
-            if earlier.cause < 0:
-                text += f" because the fault of {_label(names[cause])} ended at"
-                text += f" {self.clock(earlier.time)}"
-                break
-            text += f" because {_label(names[cause])} {verb} since {self.clock(earlier.time)}"
-            notes = [earlier.note] if earlier.note else []
-            current = earlier
-        if notes:
-            text += " (" + "; ".join(notes) + ")"
-        return text
-
-    def _at(self, node: int, time: float) -> Change | None:
-        """Return the last change of ``node`` at or before ``time``."""
-        changes = self.run.changes.get(node, [])
-        at = bisect_right(changes, time, key=lambda c: c.time)
-        return changes[at - 1] if at else None
+        return tell(self.causes.chain(node, change), self.clock)
 
     def clock(self, seconds: float) -> str:
         """Return a time for sentences: ``06:48Z`` in a replay, ``+1:05`` from the start."""

@@ -5,13 +5,54 @@
   var SVG = "http://www.w3.org/2000/svg";
   var COL = 250, ROW = 24, BAND = 30, TOP = 40;
   var data = JSON.parse(document.getElementById("graph-data").textContent);
-  var nodes = data.nodes, edges = data.edges, blast = data.blast;
+  var nodes = data.nodes, edges = data.edges, also = data.also;
   var svg = document.getElementById("graph");
   var status = document.getElementById("status");
   var out = nodes.map(function () { return []; });
   edges.forEach(function (e, i) { out[e[0]].push(i); });
   var byName = {};
   nodes.forEach(function (n, i) { byName[n[0]] = i; });
+  var isTarget = {};
+  data.targets.forEach(function (i) { isTarget[i] = true; });
+
+  // -- blast radii, from the single-failure equations ---------------------------------------
+  // An edge explains its source's failures when everything that takes its target down (bit 1)
+  // or degrades it (bit 2) does the same to the source; ``also`` lists, per node, what takes
+  // it down or degrades it through k-of-n gates. A target's blast radius is the target and
+  // everything that reaches it backwards over explaining edges or lists it.
+  var downUsers = nodes.map(function () { return []; });
+  var worseUsers = nodes.map(function () { return []; });
+  edges.forEach(function (e) {
+    if (e[4] & 1) downUsers[e[1]].push(e[0]);
+    if (e[4] & 2) worseUsers[e[1]].push(e[0]);
+  });
+  var alsoDown = {}, alsoWorse = {}, alsoOf = {};
+  Object.keys(also).forEach(function (key) {
+    var v = +key;
+    alsoOf[v] = {};
+    also[key][0].forEach(function (t) { (alsoDown[t] = alsoDown[t] || []).push(v); });
+    also[key][1].forEach(function (t) { (alsoWorse[t] = alsoWorse[t] || []).push(v); alsoOf[v][t] = true; });
+  });
+  function closure(t, users, extra) {
+    var found = {}; found[t] = true;
+    var queue = [t].concat(extra[t] || []);
+    queue.forEach(function (v) { found[v] = true; });
+    for (var head = 0; head < queue.length; head++) {
+      var list = users[queue[head]];
+      for (var j = 0; j < list.length; j++) {
+        if (!found[list[j]]) { found[list[j]] = true; queue.push(list[j]); }
+      }
+    }
+    return found;
+  }
+  function numbers(set, without) {
+    return Object.keys(set).map(Number).filter(function (i) { return !without || !without[i]; }).sort(function (a, b) { return a - b; });
+  }
+  function blastOf(t) {
+    // [the nodes t's failure alone takes down (t included), those it only degrades]
+    var down = closure(t, downUsers, alsoDown);
+    return [numbers(down), numbers(closure(t, worseUsers, alsoWorse), down)];
+  }
 
   function el(name, attrs, parent) {
     var node = document.createElementNS(SVG, name);
@@ -131,17 +172,10 @@
   function mark(i, cls) { nodeEls[i].setAttribute("class", nodeEls[i].getAttribute("class") + " " + cls); }
   function markEdge(k, cls) { edgeEls[k].setAttribute("class", edgeEls[k].getAttribute("class") + " " + cls); }
 
-  var reach = {};
-  function hits(u) {
-    // the nodes that u's failure alone takes down or degrades
-    if (!reach[u]) {
-      var set = {};
-      var radius = blast[String(u)] || [[], []];
-      radius[0].forEach(function (i) { set[i] = true; });
-      radius[1].forEach(function (i) { set[i] = true; });
-      reach[u] = set;
-    }
-    return reach[u];
+  function explains(k) {
+    // the link v -> w explains: w's failure alone reaches v
+    var e = edges[k];
+    return (e[4] & 2) || (alsoOf[e[0]] && alsoOf[e[0]][e[1]]);
   }
 
   function pathTo(from, target, allowed) {
@@ -153,13 +187,13 @@
     // breadth-first along dependencies, through affected nodes only
     var prev = {}; prev[from] = -1;
     var queue = [from];
-    while (queue.length) {
-      var v = queue.shift();
+    for (var head = 0; head < queue.length; head++) {
+      var v = queue[head];
       if (v === target) break;
       for (var j = 0; j < out[v].length; j++) {
         var k = out[v][j], w = edges[k][1];
         if (prev[w] !== undefined || !(allowed[w] || w === target)) continue;
-        if (strict && !hits(w)[v]) continue;
+        if (strict && !explains(k)) continue;
         prev[w] = k; queue.push(w);
       }
     }
@@ -171,8 +205,8 @@
 
   function choose(t) {
     clear();
-    var radius = blast[String(t)];
-    if (!radius) { status.textContent = nodes[t][0] + " is not a failure target"; return; }
+    if (!isTarget[t]) { status.textContent = nodes[t][0] + " is not a failure target"; return; }
+    var radius = blastOf(t);
     svg.classList.add("active");
     select.value = String(t);
     var affected = {};
@@ -207,8 +241,8 @@
     svg.classList.add("active");
     var seen = {}; seen[b] = true;
     var queue = [b];
-    while (queue.length) {
-      var v = queue.shift();
+    for (var head = 0; head < queue.length; head++) {
+      var v = queue[head];
       out[v].forEach(function (k) {
         markEdge(k, "dep lit");
         var w = edges[k][1];
@@ -238,7 +272,7 @@
     var option = document.createElement("option");
     option.value = pair[0];
     datalist.appendChild(option);
-    if (blast[String(pair[1])]) {
+    if (isTarget[pair[1]]) {
       var choice = document.createElement("option");
       choice.value = String(pair[1]);
       choice.textContent = pair[0];
