@@ -26,6 +26,7 @@ from aftershock.analysis.routes import Routes
 from aftershock.analysis.single import single_failures
 from aftershock.catalog.load import Catalog, load_catalog
 from aftershock.graph.core import Graph, NodeKind
+from aftershock.graph.propagate import arrays
 from aftershock.graph.scc import component_cycles
 from aftershock.graph.sharing import NodeSet
 from aftershock.model.duration import format_duration as fmt
@@ -162,7 +163,7 @@ def _rank_key(graph: Graph) -> Callable[[str], tuple[int, str]]:
 
 def _depends_on(graph: Graph, lister: Lister, reached: NodeSet) -> DependsOn:
     """Return the providers, regions, zones, vendors and catalog services in ``reached``."""
-    kinds = graph.kind.tolist()
+    kinds = arrays(graph).kind
     by_kind: dict[int, list[str]] = {int(k): [] for k in NodeKind}
     for node in lister.ids(lister.split(reached), lambda v: kinds[v] in _DEPENDS_KINDS, "depends"):
         by_kind[kinds[node]].append(graph.names[node])
@@ -180,7 +181,7 @@ def _hidden(
 ) -> list[HiddenDependency]:
     """Return the providers, regions, zones and catalog services ``node`` reaches only through
     edges the model never states, each with the first shortest path that explains it."""
-    kinds = graph.kind.tolist()
+    kinds = arrays(graph).kind
 
     def hideable(v: int) -> bool:
         return kinds[v] in _HIDDEN_KINDS

@@ -2,14 +2,16 @@
 
 Used by the single-failure sets and the cut sets: each node's value follows from its inputs'
 values. Strongly connected components come in dependency order; a cycle's members start from
-``empty`` and are recomputed until none changes (the analyses are monotone, so this ends at the
-least fixpoint: a cycle is down only if something outside it brings it down). A node's value is
+``empty`` and a member is recomputed whenever one of its inputs in the cycle changes, until none
+does (a worklist: the analyses are monotone, so this ends at the least fixpoint, and a cycle is
+down only if something outside it brings it down). A node's value is
 dropped once every dependent has been computed, unless it is wanted, so memory follows the
 width of the graph rather than its size.
 """
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable, Collection
 from typing import Any
 
@@ -40,7 +42,7 @@ def bottom_up(
         if len(scc) == 1 and first not in inputs[indptr[first] : indptr[first + 1]]:
             compute(first)
         else:
-            _fixpoint(scc, compute, tables, empty)
+            _fixpoint(scc, compute, tables, empty, indptr, inputs)
         for v in scc:
             for e in range(indptr[v], indptr[v + 1]):
                 u = inputs[e]
@@ -51,16 +53,30 @@ def bottom_up(
 
 
 def _fixpoint(
-    scc: list[int], compute: Callable[[int], None], tables: tuple[Table, ...], empty: object
+    scc: list[int],
+    compute: Callable[[int], None],
+    tables: tuple[Table, ...],
+    empty: object,
+    indptr: list[int],
+    inputs: list[int],
 ) -> None:
+    members = set(scc)
+    users: dict[int, list[int]] = {}
     for v in scc:
         for table in tables:
             table[v] = empty
-    changed = True
-    while changed:
-        changed = False
-        for v in scc:
-            before = [table[v] for table in tables]
-            compute(v)
-            if any(table[v] != old for table, old in zip(tables, before, strict=True)):
-                changed = True
+        for e in range(indptr[v], indptr[v + 1]):
+            if inputs[e] in members:
+                users.setdefault(inputs[e], []).append(v)
+    queue = deque(scc)
+    queued = set(scc)
+    while queue:
+        v = queue.popleft()
+        queued.discard(v)
+        before = [table[v] for table in tables]
+        compute(v)
+        if any(table[v] != old for table, old in zip(tables, before, strict=True)):
+            for user in users.get(v, ()):
+                if user not in queued:
+                    queued.add(user)
+                    queue.append(user)

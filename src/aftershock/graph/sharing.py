@@ -20,6 +20,7 @@ every dependent has been solved, unless it is wanted, so memory follows the widt
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence, Set
 from dataclasses import dataclass
 
@@ -202,16 +203,26 @@ def _condensed(family: Family, scc: list[int], indptr: list[int], inputs: list[i
 
 
 def _iterate(family: Family, scc: list[int], indptr: list[int], inputs: list[int]) -> None:
-    """Solve a cycle through a k-of-n node: from empty sets up to the least fixpoint."""
+    """Solve a cycle through a k-of-n node: from empty sets up to the least fixpoint, a member
+    recomputed whenever one of its inputs in the cycle changes (a worklist)."""
     table = family.table
+    members = set(scc)
+    users: dict[int, list[int]] = {}
     for v in scc:
         table[v] = EMPTY
-    changed = True
-    while changed:
-        changed = False
-        for v in scc:
-            old = table[v]
-            new = plain(_value(family, v, indptr, inputs).flat())
-            if old is None or new.flat() != old.flat():
-                changed = True
-            table[v] = new
+        for e in range(indptr[v], indptr[v + 1]):
+            if inputs[e] in members:
+                users.setdefault(inputs[e], []).append(v)
+    queue = deque(scc)
+    queued = set(scc)
+    while queue:
+        v = queue.popleft()
+        queued.discard(v)
+        old = table[v]
+        new = plain(_value(family, v, indptr, inputs).flat())
+        table[v] = new
+        if old is None or new.flat() != old.flat():
+            for user in users.get(v, ()):
+                if user not in queued:
+                    queued.add(user)
+                    queue.append(user)
