@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test lint typecheck pytest browser bench bench-smoke clean
+.PHONY: demo test test-deep lint typecheck pytest browser bench bench-smoke clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,13 +46,23 @@ browser:
 
 test: lint typecheck pytest
 
+# By hand, long: every property test and fuzzer (pytest -m hypothesis) with the deep Hypothesis
+# profile (tests/conftest.py). AFTERSHOCK_FUZZ_FINDINGS=DIR records every distinct failure
+# instead of stopping at the first (tests/fuzz_findings.py).
+test-deep: $(VENV)/.installed-test
+	HYPOTHESIS_PROFILE=deep $(BIN)/python -m pytest -q -m hypothesis --hypothesis-show-statistics
+
 bench: $(VENV)/.installed-test
 	$(BIN)/python bench/bench_check.py
 	$(BIN)/python bench/bench_sim.py
+	$(BIN)/python bench/bench_hostile.py
+	$(BIN)/python bench/bench_shapes.py
 
 bench-smoke: $(VENV)/.installed-test
 	$(BIN)/python bench/bench_check.py --sizes 1000 --smoke
 	$(BIN)/python bench/bench_sim.py --sizes 1000 --smoke
+	$(BIN)/python bench/bench_hostile.py --smoke
+	$(BIN)/python bench/bench_shapes.py --smoke
 
 clean:
 	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache .mypy_cache .ruff_cache
