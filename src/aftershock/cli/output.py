@@ -98,7 +98,7 @@ def _check_target(output: Path, force: bool) -> None:
         info = os.stat(output)
     except FileNotFoundError:
         folder = output.parent if str(output.parent) else Path(".")
-        if not folder.is_dir():
+        if not os.path.isdir(folder):
             _refuse(
                 output,
                 f"the folder {str(folder)!r} does not exist",

@@ -13,6 +13,7 @@ Entity references follow https://backstage.io/docs/features/software-catalog/ref
 
 from __future__ import annotations
 
+import os
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -75,8 +76,8 @@ def _name(catalog: Catalog, inputs: Sequence[Path]) -> str:
     if len(systems) == 1:
         return clean_name(systems[0].name)
     first = inputs[0].resolve()
-    stem = first.name if first.is_dir() else first.stem
-    if stem.startswith("catalog-info") and not first.is_dir():
+    stem = first.name if os.path.isdir(first) else first.stem
+    if stem.startswith("catalog-info") and not os.path.isdir(first):
         stem = first.parent.name
     return clean_name(stem)
 

@@ -81,7 +81,7 @@ def read_catalog(inputs: Sequence[Path]) -> Catalog:
     files holding Backstage entities). Raises ImportInputError for malformed YAML, malformed
     entities, a file with no entities, or a catalog with nothing to model."""
     catalog = Catalog()
-    explicit = {p.resolve() for p in inputs if p.is_file()}
+    explicit = {p.resolve() for p in inputs if os.path.isfile(p)}
     files = input_files(inputs, (".yaml", ".yml"), "Backstage catalog files (.yaml)")
     unique = {p.resolve(): p for p in reversed(files)}  # each file once, as first named
     texts: dict[Path, str] = {}

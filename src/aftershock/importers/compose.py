@@ -12,6 +12,7 @@ host port are entry points. Compose runs everything on one host, and the header 
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -102,16 +103,16 @@ def read(inputs: Sequence[Path], options: ImportOptions) -> Draft:
 
 
 def _compose_files(path: Path) -> list[Path]:
-    if not path.is_dir():
+    if not os.path.isdir(path):
         return [path]
-    main = [path / n for n in FILE_NAMES if (path / n).is_file()]
+    main = [path / n for n in FILE_NAMES if os.path.isfile(path / n)]
     if not main:
         raise fail(
             f"no compose file in the folder {str(path)!r}",
             str(path),
             hint=f"name the compose file; looked for {', '.join(FILE_NAMES)}",
         )
-    return main[:1] + [path / n for n in OVERRIDES if (path / n).is_file()][:1]
+    return main[:1] + [path / n for n in OVERRIDES if os.path.isfile(path / n)][:1]
 
 
 def _labels(files: list[Path]) -> dict[Path, str]:

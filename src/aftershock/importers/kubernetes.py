@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import os
 from collections.abc import Iterator
 from collections.abc import Sequence as Paths
 from dataclasses import dataclass
@@ -65,7 +66,7 @@ def read(inputs: Paths[Path], options: ImportOptions) -> Draft:
         next(iter(namespaces)) if len(namespaces) == 1 and "default" not in namespaces else None
     )
     draft = Draft(
-        name=name or (inputs[0].resolve().name if inputs[0].is_dir() else inputs[0].stem),
+        name=name or (inputs[0].resolve().name if os.path.isdir(inputs[0]) else inputs[0].stem),
         sources=[f"kubernetes: {p}" for p in inputs],
     )
     _Importer(draft, manifests, workloads, region).run()

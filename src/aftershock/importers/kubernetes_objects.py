@@ -3,6 +3,7 @@ templates, and the kinds the importer reads besides (importers/kubernetes.py).""
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -84,7 +85,7 @@ class Manifests:
     def read_path(self, path: Path, root: Path | None = None) -> None:
         """Read a file, or every .yaml, .yml and .json file under a folder (none through a
         symbolic link out of it, or out of ``root``)."""
-        if not path.is_dir():
+        if not os.path.isdir(path):
             self.read_file(path, path.name, explicit=True)
             return
         found = input_files([path], SUFFIXES, ".yaml, .yml or .json files", root=root)

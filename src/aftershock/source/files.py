@@ -223,7 +223,7 @@ class Root:
     def of(cls, path: Path, override: Path | None = None) -> Root:
         """Return the root of input ``path``: ``override`` when given, else the folder itself
         or the folder that holds the file."""
-        chosen = override if override is not None else path if path.is_dir() else path.parent
+        chosen = override if override is not None else path if os.path.isdir(path) else path.parent
         chosen = chosen or Path(".")
         return cls(Path(os.path.realpath(chosen)), chosen)
 
@@ -286,7 +286,7 @@ def input_files(
     wanted = tuple(s.lower() for s in suffixes)
     found: list[Path] = []
     for path in paths:
-        if not path.is_dir():
+        if not os.path.isdir(path):
             if not os.path.lexists(path):
                 raise error(_path_problem(FileNotFoundError(errno.ENOENT, ""), str(path), None))
             found.append(path)
@@ -295,7 +295,7 @@ def input_files(
         for file in sorted(path.rglob("*")):
             if any(part.startswith(".") for part in file.relative_to(path).parts):
                 continue
-            if not file.name.lower().endswith(wanted) or not file.is_file():
+            if not file.name.lower().endswith(wanted) or not os.path.isfile(file):
                 continue
             if not folder.holds(file):
                 raise error(
