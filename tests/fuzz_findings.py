@@ -61,6 +61,9 @@ BUGS = {
     "grow without bound with a long library horizon (MemoryError)",
     "quadratic-faults": "simulate is quadratic in the number of faults (sim/outcome.py checks "
     "each fault against the tuple of untouched ones)",
+    "import-noncharacter": "a noncharacter (U+FFFE) in an imported value (an image, a "
+    "lifecycle, a resource name) is written raw into the model, which the loader refuses: "
+    "emit raises AftershockError ('an importer produced an invalid model'), exit 3",
 }
 """The classes of bug the fuzzers found that are still open (issue 9), by a short key."""
 
@@ -71,6 +74,7 @@ KNOWN_BUGS: dict[str, str] = {
     "MemoryError@report/html.py:render_html": "html-ticks",
     "hang@render_html": "html-ticks",
     "hang@simulate": "quadratic-faults",
+    "AftershockError@importers/emit.py:emit": "import-noncharacter",
 }
 """Signature -> key in BUGS. Remove an entry when its bug is fixed (its pinned examples then
 pass: their xfail(strict=False) shows XPASS)."""

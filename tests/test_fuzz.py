@@ -215,6 +215,10 @@ FOUND = [
         "plan",
         "html-ticks",
     ),
+    Found("U+FFFE-in-lifecycle--catalog-info.yaml", "import:backstage", "import-noncharacter"),
+    Found("U+FFFE-in-image--compose.yaml", "import:compose", "import-noncharacter"),
+    Found("U+FFFE-in-image--deployment.yaml", "import:kubernetes", "import-noncharacter"),
+    Found("U+FFFE-in-resource-name--terraform.tfstate", "import:terraform", "import-noncharacter"),
     Found(
         "12000-faults-quadratic--scenario.yaml",
         "scenario",

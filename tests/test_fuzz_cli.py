@@ -448,6 +448,12 @@ CONDITIONS = [
     Condition(
         "fifo-env-file", ("import", "compose", "compose.yaml", "--env-file", "fifo.yaml"), "fifo"
     ),
+    *(  # found by test_odd_command_lines (exit 3), fixed in 850f6eb
+        Condition(f"{fmt}-input-name-too-long", ("import", fmt, "x" * 300))
+        for fmt in ("compose", "kubernetes", "backstage", "traces")
+    ),
+    Condition("terraform-input-name-too-long", ("import", "terraform", "x" * 300)),
+    Condition("model-name-too-long", ("check", "x" * 300)),
     Condition("output-missing-folder", ("check", "--format", "json", "-o", "missing/out.json")),
     Condition("output-dev-full", ("check", "--format", "json", "-o", "/dev/full", "--force")),
     Condition("output-directory", ("check", "-o", "dir.yaml", "--force")),
@@ -542,7 +548,10 @@ class FoundCli:
         )
 
 
-FOUND_CLI: list[FoundCli] = []
+FOUND_CLI = [  # exit 3 (OSError: ENAMETOOLONG) until 850f6eb
+    FoundCli(f"import-{fmt}-name-too-long", ("import", fmt, "x" * 300), None)
+    for fmt in ("compose", "kubernetes", "backstage", "traces")
+]
 
 
 def _found_params() -> Iterator[Any]:
