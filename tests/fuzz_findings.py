@@ -61,6 +61,9 @@ BUGS = {
     "grow without bound with a long library horizon (MemoryError)",
     "quadratic-faults": "simulate is quadratic in the number of faults (sim/outcome.py checks "
     "each fault against the tuple of untouched ones)",
+    "stdout-encoding": "text that stdout's encoding cannot hold (PYTHONIOENCODING=ascii or "
+    "latin-1, a legacy locale or console): the timeline's bars and the catalog's names raise "
+    "UnicodeEncodeError, exit 3",
     "import-noncharacter": "a noncharacter (U+FFFE) in an imported value (an image, a "
     "lifecycle, a resource name) is written raw into the model, which the loader refuses: "
     "emit raises AftershockError ('an importer produced an invalid model'), exit 3",
@@ -75,12 +78,17 @@ KNOWN_BUGS: dict[str, str] = {
     "hang@render_html": "html-ticks",
     "hang@simulate": "quadratic-faults",
     "AftershockError@importers/emit.py:emit": "import-noncharacter",
+    "UnicodeEncodeError@report/timeline.py:render_simulation": "stdout-encoding",
+    "UnicodeEncodeError@cli/output.py:write": "stdout-encoding",
 }
 """Signature -> key in BUGS. Remove an entry when its bug is fixed (its pinned examples then
 pass: their xfail(strict=False) shows XPASS)."""
 
 tolerated: Counter[str] = Counter()
 """Known-bug signatures met in this run (printed by conftest at the end)."""
+examples: Counter[str] = Counter()
+"""Examples run per test in this process (findings mode writes them to DIR/examples-PID.json,
+so a long run stopped by a timeout still says how far it got)."""
 
 
 class UnexpectedError(AssertionError):
@@ -198,6 +206,7 @@ def isolated(
             code = 70
         os._exit(code)
     os.close(write)
+    _count()
     troubles, events, step = _collect(read, pid, timeout)
     _, status = os.waitpid(pid, 0)
     if os.WIFSIGNALED(status) and not any(t.sig.startswith("hang@") for t in troubles):
@@ -237,6 +246,15 @@ def _collect(read: int, pid: int, timeout: float) -> tuple[list[Trouble], list[s
                 else:
                     troubles.append(value)
     return troubles, events, step
+
+
+def _count() -> None:
+    test = os.environ.get("PYTEST_CURRENT_TEST", "?").split(" ")[0]
+    examples[test] += 1
+    if FINDINGS and examples[test] % 50 == 1:
+        Path(FINDINGS).mkdir(parents=True, exist_ok=True)
+        out = Path(FINDINGS) / f"examples-{os.getpid()}.json"
+        out.write_text(json.dumps(dict(examples), indent=1))
 
 
 def _forward(events: list[str]) -> None:

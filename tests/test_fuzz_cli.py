@@ -327,10 +327,15 @@ def _env(**more: str) -> dict[str, str]:
 
 
 def run_process(
-    args: list[str], cwd: Path, *, stdout: Any = subprocess.PIPE, timeout: float = PROCESS_TIMEOUT
+    args: list[str],
+    cwd: Path,
+    *,
+    stdout: Any = subprocess.PIPE,
+    timeout: float = PROCESS_TIMEOUT,
+    env: dict[str, str] | None = None,
 ) -> tuple[int | None, bytes, bytes, float]:
-    """Run ``python -m aftershock ARGS`` in ``cwd``; return (exit code or None when it did
-    not finish in time, stdout, stderr, seconds)."""
+    """Run ``python -m aftershock ARGS`` in ``cwd`` (``env`` added to a clean environment);
+    return (exit code or None when it did not finish in time, stdout, stderr, seconds)."""
     import time
 
     argv = [sys.executable, "-m", "aftershock", *[os.fsencode(a) for a in args]]
@@ -338,7 +343,7 @@ def run_process(
     with subprocess.Popen(
         argv,
         cwd=cwd,
-        env=_env(),
+        env=_env(**(env or {})),
         stdin=subprocess.DEVNULL,
         stdout=stdout,
         stderr=subprocess.PIPE,
@@ -370,7 +375,7 @@ def process_troubles(args: list[str], cwd: Path, **kwargs: Any) -> list[Trouble]
         debug = subprocess.run(
             [sys.executable, "-m", "aftershock", *[os.fsencode(a) for a in args]],
             cwd=cwd,
-            env=_env(AFTERSHOCK_DEBUG="1"),
+            env=_env(**kwargs.get("env", {}), AFTERSHOCK_DEBUG="1"),
             stdin=subprocess.DEVNULL,
             capture_output=True,
             timeout=PROCESS_TIMEOUT,
@@ -406,13 +411,29 @@ def _traceback_signature(text: str) -> str:
     return f"{kind}@{path.rsplit('/aftershock/', 1)[-1]}:{function}"
 
 
+ENVIRONMENTS = [
+    {},
+    {},
+    {"PYTHONIOENCODING": "ascii"},  # a legacy console; as LANG=en_US.ISO-8859-1 where installed
+    {"PYTHONIOENCODING": "latin-1"},
+    {"COLUMNS": "5"},
+    {"COLUMNS": "0"},
+    {"COLUMNS": "-1"},
+    {"COLUMNS": "9" * 30},
+    {"TERM": "dumb"},
+    {"NO_COLOR": "1"},
+    {"HOME": "/nonexistent", "TMPDIR": "/nonexistent"},
+]
+"""What the environment may say (FORCE_COLOR is left out: colour on a pipe is asked for)."""
+
+
 @settings(max_examples=5)
-@given(world=worlds, args=command_lines())
-def test_odd_command_lines_in_a_process(world: World, args: list[str]) -> None:
+@given(world=worlds, args=command_lines(), env=st.sampled_from(ENVIRONMENTS))
+def test_odd_command_lines_in_a_process(world: World, args: list[str], env: dict[str, str]) -> None:
     with tempfile.TemporaryDirectory(prefix="aftershock-cli-fuzz-") as folder:
         build(world, Path(folder))
-        for trouble in process_troubles(args, Path(folder)):
-            judge(trouble, evidence(world, args))
+        for trouble in process_troubles(args, Path(folder), env=env):
+            judge(trouble, {**evidence(world, args), "env": env})
 
 
 # ---- named file-system conditions, as real processes ----------------------------------------
@@ -426,6 +447,8 @@ class Condition:
     args: tuple[str, ...]
     setup: str = ""
     """What to create first: fifo, loops, stdout-closed, stdout-full."""
+    env: tuple[tuple[str, str], ...] = ()
+    """Environment variables to set."""
     bug: str | None = None
     """The class of the bug (issue 9) while it is open: the case is xfail."""
 
@@ -461,6 +484,20 @@ CONDITIONS = [
     Condition("output-not-utf8-path", ("check", "--format", "json", "-o", "out-\udcff.json")),
     Condition("stdout-full", ("check", "--format", "json"), "stdout-full"),
     Condition("stdout-closed", ("check", "--format", "json"), "stdout-closed"),
+    *(
+        Condition(
+            f"stdout-ascii-{args[0]}",
+            args,
+            env=(("PYTHONIOENCODING", "ascii"),),
+            bug=None if args[0] == "check" else "stdout-encoding",
+        )
+        for args in (
+            ("check",),
+            ("replay", "aws-2025-10-20"),
+            ("simulate", "--fail", "aws/us-east-1"),
+            ("catalog", "aws"),
+        )
+    ),
     Condition(
         "report-huge-horizon",
         ("report", "--fail", "aws/us-east-1", "--horizon", "9" * 400 + "h", "-o", "r.html"),
@@ -497,7 +534,13 @@ def _run_condition(condition: Condition, folder: Path) -> list[Trouble]:
     folder.mkdir()
     extra = prepare(condition, folder)
     try:
-        return process_troubles(list(condition.args), folder, timeout=CONDITION_TIMEOUT, **extra)
+        return process_troubles(
+            list(condition.args),
+            folder,
+            timeout=CONDITION_TIMEOUT,
+            env=dict(condition.env),
+            **extra,
+        )
     finally:
         out = extra.get("stdout")
         if hasattr(out, "close"):
