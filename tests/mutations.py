@@ -342,7 +342,7 @@ values = st.one_of(
     scalars,
     st.sampled_from(RAW_NUMBERS),
     st.sampled_from(RAW_STRUCTURES),
-    st.sampled_from([[], {}, [None], {"": None}, {"a": []}]),
+    st.sampled_from([[], {}, [None], {"": None}, {"a": []}]).map(copy.deepcopy),  # fresh
     st.lists(scalars, max_size=4),
     st.dictionaries(strings, scalars, max_size=3),
     st.tuples(st.integers(2, 60), scalars, st.sampled_from(["list", "dict"])).map(
