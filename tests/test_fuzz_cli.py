@@ -270,12 +270,23 @@ def check_outputs(args: list[str], stdout: str, stderr: str) -> None:
 
 def run_in_process(args: list[str]) -> None:
     """Run the command through typer's runner (inside the child) and report what it did
-    wrong: an exception (exit code 3 for a user), exit code 3 itself, raw controls."""
+    wrong: an exception (exit code 3 for a user), exit code 3 itself, raw controls on stdout,
+    stderr or in a file it wrote (-o)."""
     from typer.testing import CliRunner
 
     from aftershock.cli import app
 
+    before = _files()
     result = CliRunner().invoke(app, args)
+    for name in sorted(set(_files().items()) - set(before.items())):
+        written = Path(name[0]).read_bytes().decode("utf-8", "replace")
+        bad = controls_in(written)
+        if bad:
+            problem(
+                f"controls-in-output-file@cli:{args[0]}",
+                f"cli {args[0]}",
+                f"raw {bad} in {name[0]!r} written by aftershock {args!r}:\n{written[-1500:]}",
+            )
     exc = result.exception
     if exc is not None and not isinstance(exc, SystemExit):
         assert result.exc_info is not None
@@ -285,6 +296,16 @@ def run_in_process(args: list[str]) -> None:
     if result.exit_code == 3:
         problem(f"exit-3@cli:{args[0]}", f"cli {args[0]}", f"aftershock {args!r}\n{result.stderr}")
     check_outputs(args, result.stdout, result.stderr)
+
+
+def _files() -> dict[str, tuple[int, int]]:
+    """Return the regular files in the working folder with their (mtime, size)."""
+    found = {}
+    for entry in os.scandir("."):
+        if entry.is_file(follow_symlinks=False):
+            stat = entry.stat(follow_symlinks=False)
+            found[entry.name] = (stat.st_mtime_ns, stat.st_size)
+    return found
 
 
 def evidence(world: World, args: list[str]) -> dict[str, Any]:
