@@ -17,10 +17,15 @@ import re
 
 _BIDI = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
 """Directional marks and overrides: they make text read differently from how it is stored."""
-_CONTROLS = re.compile(f"[\x00-\x1f\x7f-\x9f\u2028\u2029{_BIDI}]")
+_NOT_TEXT = "\ud800-\udfff\ufffe\uffff"
+"""Lone surrogates (JSON's "\\ud800" decodes to one; no encoder writes it) and the two
+noncharacters YAML refuses."""
+_CONTROLS = re.compile(f"[\x00-\x1f\x7f-\x9f\u2028\u2029{_BIDI}{_NOT_TEXT}]")
 """C0 (NUL to US, ESC among them), DEL, C1 (CSI 0x9b and OSC 0x9d among them), the Unicode line
-and paragraph separators, and the bidirectional controls."""
-_CONTROLS_KEEPING_NEWLINE = re.compile(f"[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029{_BIDI}]")
+and paragraph separators, the bidirectional controls, and what is not text at all."""
+_CONTROLS_KEEPING_NEWLINE = re.compile(
+    f"[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029{_BIDI}{_NOT_TEXT}]"
+)
 
 
 def _visible(match: re.Match[str]) -> str:

@@ -179,6 +179,10 @@ from aftershock.cli import timeline as _timeline  # noqa: E402,F401  (registers 
 
 def main() -> None:
     """Entry point of the console script: never a traceback for bad input."""
+    for stream in (sys.stdout, sys.stderr):
+        # a terminal or pipe that cannot show a bar or a name (ASCII, Latin-1) gets \u2588
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="backslashreplace")
     try:
         app()
     except AftershockError as error:  # a bug in shipped data, not the user's input
