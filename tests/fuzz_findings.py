@@ -61,12 +61,9 @@ BUGS = {
     "grow without bound with a long library horizon (MemoryError)",
     "quadratic-faults": "simulate is quadratic in the number of faults (sim/outcome.py checks "
     "each fault against the tuple of untouched ones)",
-    "stdout-encoding": "text that stdout's encoding cannot hold (PYTHONIOENCODING=ascii or "
-    "latin-1, a legacy locale or console): the timeline's bars and the catalog's names raise "
-    "UnicodeEncodeError, exit 3",
-    "import-noncharacter": "a noncharacter (U+FFFE) in an imported value (an image, a "
-    "lifecycle, a resource name) is written raw into the model, which the loader refuses: "
-    "emit raises AftershockError ('an importer produced an invalid model'), exit 3",
+    "empty-window": "a fault so short that start + duration == start in floating point "
+    "(30m + 1e-15 s, in a scenario or --fail) raises ValueError('empty window') from Fault: "
+    "exit 3",
 }
 """The classes of bug the fuzzers found that are still open (issue 9), by a short key."""
 
@@ -77,9 +74,7 @@ KNOWN_BUGS: dict[str, str] = {
     "MemoryError@report/html.py:render_html": "html-ticks",
     "hang@render_html": "html-ticks",
     "hang@simulate": "quadratic-faults",
-    "AftershockError@importers/emit.py:emit": "import-noncharacter",
-    "UnicodeEncodeError@report/timeline.py:render_simulation": "stdout-encoding",
-    "UnicodeEncodeError@cli/output.py:write": "stdout-encoding",
+    "ValueError@sim/faults.py:__post_init__": "empty-window",
 }
 """Signature -> key in BUGS. Remove an entry when its bug is fixed (its pinned examples then
 pass: their xfail(strict=False) shows XPASS)."""

@@ -215,10 +215,14 @@ FOUND = [
         "plan",
         "html-ticks",
     ),
-    Found("U+FFFE-in-lifecycle--catalog-info.yaml", "import:backstage", "import-noncharacter"),
-    Found("U+FFFE-in-image--compose.yaml", "import:compose", "import-noncharacter"),
-    Found("U+FFFE-in-image--deployment.yaml", "import:kubernetes", "import-noncharacter"),
-    Found("U+FFFE-in-resource-name--terraform.tfstate", "import:terraform", "import-noncharacter"),
+    Found("tiny-duration-empty-window--scenario.yaml", "scenario", "empty-window"),
+    Found("tiny-duration-empty-window--plan.json", "plan", "empty-window"),
+    # exit 3 until bfd5c6c: a U+FFFE in an imported value was written raw, and the emitter
+    # refused its own model ("an importer produced an invalid model")
+    Found("U+FFFE-in-lifecycle--catalog-info.yaml", "import:backstage", None),
+    Found("U+FFFE-in-image--compose.yaml", "import:compose", None),
+    Found("U+FFFE-in-image--deployment.yaml", "import:kubernetes", None),
+    Found("U+FFFE-in-resource-name--terraform.tfstate", "import:terraform", None),
     Found(
         "12000-faults-quadratic--scenario.yaml",
         "scenario",
@@ -428,5 +432,5 @@ def test_found_files_are_all_pinned() -> None:
     from test_fuzz_cli import FOUND_CLI
 
     files = {p.name for p in FOUND_DIR.iterdir()} if FOUND_DIR.is_dir() else set()
-    pinned = {c.file for c in FOUND} | {f for c in FOUND_CLI for f in c.files}
+    pinned = {c.file for c in FOUND} | {f for c in FOUND_CLI for _, f in c.files}
     assert files <= pinned | {"README.md"}, sorted(files - pinned)

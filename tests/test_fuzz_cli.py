@@ -505,13 +505,8 @@ CONDITIONS = [
     Condition("output-not-utf8-path", ("check", "--format", "json", "-o", "out-\udcff.json")),
     Condition("stdout-full", ("check", "--format", "json"), "stdout-full"),
     Condition("stdout-closed", ("check", "--format", "json"), "stdout-closed"),
-    *(
-        Condition(
-            f"stdout-ascii-{args[0]}",
-            args,
-            env=(("PYTHONIOENCODING", "ascii"),),
-            bug=None if args[0] == "check" else "stdout-encoding",
-        )
+    *(  # replay, simulate and catalog were exit 3 (UnicodeEncodeError) until bfd5c6c
+        Condition(f"stdout-ascii-{args[0]}", args, env=(("PYTHONIOENCODING", "ascii"),))
         for args in (
             ("check",),
             ("replay", "aws-2025-10-20"),
@@ -592,29 +587,42 @@ def test_file_system_conditions(
 
 @dataclass(frozen=True)
 class FoundCli:
-    """A command line that misbehaved: ``args`` run over a world whose model.yaml (and
-    scenario.yaml, inputs/NAME) come from ``files`` below fixtures/fuzz-found/."""
+    """A command line that misbehaved: ``args`` run over a world whose model.yaml,
+    scenario.yaml or inputs/NAME (the role: model, scenario or input) come from the files
+    named in ``files`` (role, file below fixtures/fuzz-found/); ``bug`` as in test_fuzz.Found."""
 
     name: str
     args: tuple[str, ...]
     bug: str | None
-    files: tuple[str, ...] = field(default_factory=tuple)
+    files: tuple[tuple[str, str], ...] = field(default_factory=tuple)
 
     def world(self) -> World:
         from mutations import bytes_mutant
 
         found: dict[str, Mutant] = {}
-        for file in self.files:
-            role, _, name = file.partition("--")
-            found[role] = bytes_mutant((FOUND_DIR / file).read_bytes(), name)
+        for role, file in self.files:
+            found[role] = bytes_mutant((FOUND_DIR / file).read_bytes(), file.split("--", 1)[-1])
         return World(
             model=found.get("model"), scenario=found.get("scenario"), imported=found.get("input")
         )
 
 
-FOUND_CLI = [  # exit 3 (OSError: ENAMETOOLONG) until 850f6eb
-    FoundCli(f"import-{fmt}-name-too-long", ("import", fmt, "x" * 300), None)
-    for fmt in ("compose", "kubernetes", "backstage", "traces")
+FOUND_CLI = [
+    *(  # exit 3 (OSError: ENAMETOOLONG) until 850f6eb
+        FoundCli(f"import-{fmt}-name-too-long", ("import", fmt, "x" * 300), None)
+        for fmt in ("compose", "kubernetes", "backstage", "traces")
+    ),
+    FoundCli(
+        "fail-tiny-duration",
+        ("simulate", "--fail", "aws/us-east-1@30m+0.000000000001ms"),
+        "empty-window",
+    ),
+    FoundCli(
+        "scenario-tiny-duration",
+        ("report", "--scenario", "scenario.yaml", "-o", "r.html"),
+        "empty-window",
+        (("scenario", "tiny-duration-empty-window--scenario.yaml"),),
+    ),
 ]
 
 
