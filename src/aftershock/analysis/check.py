@@ -7,7 +7,7 @@ from typing import Any
 
 from aftershock.allocation import bulk_allocation
 from aftershock.analysis.compact import CutSets, Names
-from aftershock.analysis.cutsets import cut_sets
+from aftershock.analysis.cutsets import cut_sets, gate_inputs
 from aftershock.analysis.dependencies import reaches
 from aftershock.analysis.findings import RANK, FindingBuilder, failover_needs, top_targets
 from aftershock.analysis.grouping import Lister, first, total
@@ -56,9 +56,10 @@ def _check(graph: Graph, order: int, catalog: Catalog) -> CheckResult:
         if comp.strategy == "active-passive" and comp.failover is not None
         for t in failover_needs(comp, catalog)
     }
-    singles = single_failures(graph, [*bnodes.values(), *needs], explicit=True)
+    born = gate_inputs(graph) if order > 1 else set()
+    singles = single_failures(graph, [*bnodes.values(), *needs, *born], explicit=True)
     assert singles.explicit_down is not None
-    families = cut_sets(graph, order, bnodes.values()) if order > 1 else {}
+    families = cut_sets(graph, order, bnodes.values(), singles=singles) if order > 1 else {}
     full, stated = reaches(graph, bnodes.values())
     kinds = graph.kind.tolist()
     lister = Lister(graph)

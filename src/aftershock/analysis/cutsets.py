@@ -20,7 +20,7 @@ from collections.abc import Iterable, Set
 from itertools import combinations
 from typing import NamedTuple
 
-from aftershock.analysis.single import single_failures
+from aftershock.analysis.single import SingleFailures, single_failures
 from aftershock.graph.bottomup import bottom_up
 from aftershock.graph.core import EdgeKind, Graph, NodeKind
 
@@ -104,8 +104,34 @@ def _gate(families: list[Family], m: int, order: int) -> Family:
     return _union(combos)
 
 
-def cut_sets(graph: Graph, order: int, keep: Iterable[int] | None = None) -> dict[int, Family]:
-    """Return, per kept node (default: business services), its minimal cut sets up to ``order``."""
+def gate_inputs(graph: Graph) -> set[int]:
+    """Return the nodes that feed a k-of-n gate (not through a soft edge): where sets of two
+    or more targets are born, so the cut-set pass needs their single-failure sets."""
+    indptr = graph.indptr.tolist()
+    inputs = graph.inputs.tolist()
+    ekind = graph.edge_kind.tolist()
+    ks = graph.k.tolist()
+    soft = int(EdgeKind.SOFT)
+    return {
+        inputs[e]
+        for v in range(graph.size)
+        if indptr[v + 1] - indptr[v] - ks[v] + 1 > 1
+        for e in range(indptr[v], indptr[v + 1])
+        if ekind[e] != soft
+    }
+
+
+def cut_sets(
+    graph: Graph,
+    order: int,
+    keep: Iterable[int] | None = None,
+    *,
+    singles: SingleFailures | None = None,
+) -> dict[int, Family]:
+    """Return, per kept node (default: business services), its minimal cut sets up to ``order``.
+
+    ``singles``: single failures already solved for the kept nodes and ``gate_inputs``
+    (solved here when not given)."""
     wanted = set(keep) if keep is not None else {graph.business_node(b) for b in graph.business}
     indptr = graph.indptr.tolist()
     inputs = graph.inputs.tolist()
@@ -113,14 +139,9 @@ def cut_sets(graph: Graph, order: int, keep: Iterable[int] | None = None) -> dic
     ks = graph.k.tolist()
     is_target = [k < NodeKind.GATE for k in graph.kind.tolist()]
     soft = int(EdgeKind.SOFT)
-    born = {
-        inputs[e]
-        for v in range(graph.size)
-        if indptr[v + 1] - indptr[v] - ks[v] + 1 > 1
-        for e in range(indptr[v], indptr[v + 1])
-        if ekind[e] != soft
-    }
-    singles = single_failures(graph, wanted | born)
+    born = gate_inputs(graph)
+    if singles is None or not (wanted | born) <= singles.down.keys():
+        singles = single_failures(graph, wanted | born)
     meet = frozenset().union(*(singles.down[u].flat() for u in born))
     fam: list[Family | None] = [None] * graph.size
 

@@ -76,11 +76,13 @@ def reaches(graph: Graph, keep: Iterable[int]) -> tuple[dict[int, NodeSet], dict
     def unused(node: int) -> NodeSet:
         raise AssertionError("reach is a union at every node")
 
+    indptr, hidden = view.indptr, view.edge_hidden
+    no_hidden = [not any(hidden[indptr[v] : indptr[v + 1]]) for v in range(n)]
     solve(
         graph,
         [
             Family(full, own, [True] * m, union, unused),
-            Family(stated, own, [not h for h in view.edge_hidden], union, unused),
+            Family(stated, own, [not h for h in hidden], union, unused, full, no_hidden),
         ],
         wanted,
     )

@@ -99,12 +99,14 @@ def single_failures(
         # Hidden edges only ever sit on ALL gates (m = 1), so an empty set drops them cleanly.
         return plain(own(v) | at_least(m_of[v], flats(seen, v, stated)))
 
+    no_soft = [not any(soft[indptr[v] : indptr[v + 1]]) for v in range(n)]
+    no_hidden = [not any(hidden[indptr[v] : indptr[v + 1]]) for v in range(n)]
     families = [
         Family(down, is_target, firm, is_union, gate_down),
-        Family(degr, is_target, every, is_union, gate_degraded),
+        Family(degr, is_target, every, is_union, gate_degraded, down, no_soft),
     ]
     if explicit:
-        families.append(Family(seen, is_target, stated, is_union, gate_explicit))
+        families.append(Family(seen, is_target, stated, is_union, gate_explicit, down, no_hidden))
     solve(graph, families, wanted)
     return SingleFailures(
         down={v: down[v] or EMPTY_SET for v in wanted},

@@ -44,8 +44,11 @@ class NodeSet(Set[int]):
     def __init__(self, own: frozenset[int], parts: tuple[NodeSet, ...] = ()) -> None:
         self.own = own
         self.parts = parts
-        self.weight: int = min(len(own) + sum(p.weight for p in parts), 1 << 30)
-        self._flat: frozenset[int] | None = None if parts else own
+        if parts:
+            self.weight: int = min(len(own) + sum(p.weight for p in parts), 1 << 30)
+            self._flat: frozenset[int] | None = None
+        else:
+            self.weight, self._flat = len(own), own
 
     def flat(self) -> frozenset[int]:
         """Return every member once (computed on first use, then kept)."""
@@ -95,28 +98,31 @@ class NodeSet(Set[int]):
 EMPTY = NodeSet(frozenset())
 
 
-def union(own: Iterable[int], sets: Iterable[NodeSet | None]) -> NodeSet:
+def union(own: Collection[int], sets: Iterable[NodeSet | None]) -> NodeSet:
     """Return the union of ``own`` and ``sets``: light sets copied, heavy ones shared.
 
-    A union that adds nothing to one heavy set is that set itself, so a node passing on its
+    A union that adds nothing to one of its sets is that set itself, so a node passing on its
     input's set (a business service with one entry, a gate of one part) costs nothing.
     """
-    ids = set(own)
+    light: list[NodeSet] = []
     parts: list[NodeSet] = []
-    seen: set[int] = set()
     for s in sets:
-        if s is None or s is EMPTY or id(s) in seen:
+        if s is None or not (s.own or s.parts):
             continue
-        seen.add(id(s))
-        if s.weight < SMALL:
-            ids |= s.flat()
-        else:
-            parts.append(s)
+        (light if s.weight < SMALL else parts).append(s)  # a light set has no parts
+    if not own:
+        if not light and len(parts) == 1:
+            return parts[0]
+        if not parts and len(light) == 1:
+            return light[0]
+    if len(parts) > 1:
+        parts = list({id(p): p for p in parts}.values())
+    ids = frozenset(own).union(*(s.own for s in light)) if light else frozenset(own)
     if len(parts) == 1 and ids <= parts[0].own:
         return parts[0]
     if not parts and not ids:
         return EMPTY
-    return NodeSet(frozenset(ids), tuple(parts))
+    return NodeSet(ids, tuple(parts))
 
 
 def plain(ids: Iterable[int]) -> NodeSet:
@@ -132,6 +138,11 @@ class Family:
     ``own[v]``: whether ``v`` is in its own set. ``counts[e]``: whether edge ``e`` brings its
     input's set into a union node. ``is_union[v]``: whether node ``v`` is a union node;
     otherwise ``compute(v)`` returns its set from the tables (its inputs' are solved).
+
+    ``twin`` (an earlier family's table) and ``alike[v]``: where node ``v``'s equation is the
+    twin's (none of its edges differs for the two) and every input's set is the twin's, its
+    set is the twin's too, shared rather than rebuilt (degraded sets where nothing is soft,
+    sets without hidden edges where nothing is hidden).
     """
 
     table: list[NodeSet | None]
@@ -139,6 +150,8 @@ class Family:
     counts: Sequence[bool]
     is_union: Sequence[bool]
     compute: Callable[[int], NodeSet]
+    twin: list[NodeSet | None] | None = None
+    alike: Sequence[bool] = ()
 
 
 def solve(graph: Graph, families: Sequence[Family], wanted: Collection[int]) -> None:
@@ -148,16 +161,30 @@ def solve(graph: Graph, families: Sequence[Family], wanted: Collection[int]) -> 
     indptr = graph.indptr.tolist()
     inputs = graph.inputs.tolist()
     remaining = (graph.out_indptr[1:] - graph.out_indptr[:-1]).tolist()
+    specs = [(f.table, f.counts, f.own, f.is_union, f.compute, f.twin, f.alike) for f in families]
     for scc in strongly_connected(graph):
         first = scc[0]
-        single = len(scc) == 1 and first not in inputs[indptr[first] : indptr[first + 1]]
-        for family in families:
-            if single:
-                family.table[first] = _value(family, first, indptr, inputs)
-            elif all(family.is_union[v] for v in scc):
-                _condensed(family, scc, indptr, inputs)
-            else:
-                _iterate(family, scc, indptr, inputs)
+        lo, hi = indptr[first], indptr[first + 1]
+        if len(scc) == 1 and first not in inputs[lo:hi]:  # the common case, inlined
+            for table, counts, own, is_union, compute, twin, alike in specs:
+                if twin is not None and alike[first]:
+                    for e in range(lo, hi):
+                        if table[inputs[e]] is not twin[inputs[e]]:
+                            break
+                    else:
+                        table[first] = twin[first]
+                        continue
+                if is_union[first]:
+                    sets = [table[inputs[e]] for e in range(lo, hi) if counts[e]]
+                    table[first] = union((first,) if own[first] else (), sets)
+                else:
+                    table[first] = compute(first)
+        else:
+            for family in families:
+                if all(family.is_union[v] for v in scc):
+                    _condensed(family, scc, indptr, inputs)
+                else:
+                    _iterate(family, scc, indptr, inputs)
         for v in scc:
             for e in range(indptr[v], indptr[v + 1]):
                 u = inputs[e]
