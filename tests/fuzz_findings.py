@@ -64,6 +64,9 @@ BUGS = {
     "empty-window": "a fault so short that start + duration == start in floating point "
     "(30m + 1e-15 s, in a scenario or --fail) raises ValueError('empty window') from Fault: "
     "exit 3",
+    "wrong-shape-json": "an importer's JSON with a field of the wrong type (Terraform's "
+    "`outputs` a string, a Jaeger span's `logs` or `references` a number) raises "
+    "AttributeError or TypeError: exit 3",
 }
 """The classes of bug the fuzzers found that are still open (issue 9), by a short key."""
 
@@ -75,6 +78,9 @@ KNOWN_BUGS: dict[str, str] = {
     "hang@render_html": "html-ticks",
     "hang@simulate": "quadratic-faults",
     "ValueError@sim/faults.py:__post_init__": "empty-window",
+    "AttributeError@importers/terraform.py:_record_secrets": "wrong-shape-json",
+    "TypeError@importers/trace_formats.py:_jaeger": "wrong-shape-json",
+    "TypeError@importers/trace_formats.py:_reference": "wrong-shape-json",
 }
 """Signature -> key in BUGS. Remove an entry when its bug is fixed (its pinned examples then
 pass: their xfail(strict=False) shows XPASS)."""
