@@ -6,6 +6,7 @@ AftershockError
  │    ├── ModelSyntaxError      not valid YAML, or an alias expansion too large
  │    ├── ModelValidationError  valid YAML, but not a valid model (fields, values, references)
  │    ├── TargetError           a failure target named on the command line does not exist
+ │    ├── ScenarioError         a scenario built in code is impossible (also a ValueError)
  │    └── ImportInputError      an importer's input is malformed or of an unsupported kind
  └── CatalogError               the shipped catalog is inconsistent (a bug in aftershock's data)
 
@@ -83,6 +84,14 @@ class ModelValidationError(InputError):
 
 class TargetError(InputError):
     """A failure target given on the command line does not exist in the model."""
+
+
+class ScenarioError(InputError, ValueError):
+    """A Scenario or Fault built in code is impossible: an empty window, a horizon past 100
+    years (a ValueError too, as it was before it was an InputError)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(Problem(message, hint="faults last from 1ms to 100 years"))
 
 
 class CatalogError(AftershockError):

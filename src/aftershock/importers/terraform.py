@@ -41,6 +41,7 @@ from aftershock.importers.terraform_docs import (
     values_at,
 )
 from aftershock.importers.terraform_facts import add_facts
+from aftershock.importers.yamldocs import as_list, as_map
 
 _LOCAL_HEADS = {"local", "each", "count", "path", "self", "terraform"}
 _RESOURCE_REF = re.compile(r"^(data\.)?([\w-]+)\.([\w-]+)(?:\[(\d+|\"[^\"]*\")\])?")
@@ -101,17 +102,17 @@ def _record_secrets(draft: Draft, doc: TfDocument) -> None:
         for index, path in res.sensitive:
             value = values_at(res.instances.get(index, {}), path)
             record_secrets(draft, str(path[-1]) if path else "", value, sensitive=True)
-    config = doc.data.get("configuration") or {}
-    declared = (config.get("root_module") or {}).get("variables") or {}
-    for name, var in (doc.data.get("variables") or {}).items():
-        if (declared.get(name) or {}).get("sensitive"):
-            record_secrets(draft, name, (var or {}).get("value"), sensitive=True)
+    config = as_map(doc.data.get("configuration"))
+    declared = as_map(as_map(config.get("root_module")).get("variables"))
+    for name, var in as_map(doc.data.get("variables")).items():
+        if as_map(declared.get(name)).get("sensitive"):
+            record_secrets(draft, name, as_map(var).get("value"), sensitive=True)
     for section in ("planned_values", "values"):
-        outputs = (doc.data.get(section) or {}).get("outputs") or {}
+        outputs = as_map(as_map(doc.data.get(section)).get("outputs"))
         for name, out in outputs.items():
             if isinstance(out, dict) and out.get("sensitive"):
                 record_secrets(draft, name, out.get("value"), sensitive=True)
-    for name, out in (doc.data.get("outputs") or {}).items():
+    for name, out in as_map(doc.data.get("outputs")).items():
         if isinstance(out, dict) and out.get("sensitive"):
             record_secrets(draft, name, out.get("value"), sensitive=True)
 
@@ -226,10 +227,10 @@ class _Reader:
             conf = self.doc.providers.get(candidate)
             if conf is None:
                 continue
-            expr = (conf.get("expressions") or {}).get("region") or {}
+            expr = as_map(as_map(conf.get("expressions")).get("region"))
             if is_region(expr.get("constant_value")):
                 return str(expr["constant_value"])
-            for ref in expr.get("references") or []:
+            for ref in as_list(expr.get("references")):
                 value = self.doc.variables.get(ref.removeprefix("var.").split(".")[0])
                 if is_region(value):
                     return str(value)
@@ -256,10 +257,10 @@ class _Reader:
             found.setdefault((target, kind, index), Ref(self.key(target), attr, kind, index))
 
         config = res.config or {}
-        for attr, text in _expressions(config.get("expressions") or {}, ""):
+        for attr, text in _expressions(as_map(config.get("expressions")), ""):
             for target, index in self.resolve(text, res.module, set()):
                 add(target, attr, index)
-        for text in config.get("depends_on") or []:
+        for text in as_list(config.get("depends_on")):
             for target, index in self.resolve(str(text), res.module, set()):
                 add(target, "depends_on", index)
         matched = [] if self.doc.kind == "plan" else list(res.instances.values())
@@ -314,7 +315,7 @@ class _Reader:
             parent, call = "", module.removeprefix("module.")
         conf = self.doc.modules.get(parent)
         call_conf = conf.calls.get(call) if conf else None
-        expr = ((call_conf or {}).get("expressions") or {}).get(name)
+        expr = as_map(as_map(call_conf).get("expressions")).get(name)
         return [hit for _, ref in _expressions(expr, "") for hit in self.resolve(ref, parent, seen)]
 
     def _module_output(
@@ -330,7 +331,7 @@ class _Reader:
         wanted = [match.group(2)] if match.group(2) else list(conf.outputs)
         out: list[tuple[str, int | None]] = []
         for name in wanted:
-            expr = (conf.outputs.get(name) or {}).get("expression")
+            expr = as_map(conf.outputs.get(name)).get("expression")
             refs = [ref for _, ref in _expressions(expr, "")]
             out += [hit for ref in refs for hit in self.resolve(ref, child, seen)]
         return out

@@ -7,6 +7,7 @@ from typing import Any
 from aftershock.importers.aws_placement import Zones, is_region
 from aftershock.importers.infra_graph import Resource
 from aftershock.importers.terraform_docs import TfResource
+from aftershock.importers.yamldocs import as_list, as_map
 
 _ZONE_ATTRS = (
     "availability_zone",
@@ -91,7 +92,7 @@ def _cache_cluster(values: dict[str, Any], out: Resource) -> None:
 
 
 def _dynamodb(values: dict[str, Any], out: Resource) -> None:
-    for replica in values.get("replica") or []:
+    for replica in as_list(values.get("replica")):
         if not isinstance(replica, dict):
             continue
         region = replica.get("region_name")
@@ -102,10 +103,10 @@ def _dynamodb(values: dict[str, Any], out: Resource) -> None:
 
 
 def _s3_bucket(values: dict[str, Any], out: Resource) -> None:
-    for conf in values.get("replication_configuration") or []:
-        for rule in (conf or {}).get("rules") or []:
-            for dest in (rule or {}).get("destination") or []:
-                bucket = (dest or {}).get("bucket")
+    for conf in as_list(values.get("replication_configuration")):
+        for rule in as_list(as_map(conf).get("rules")):
+            for dest in as_list(as_map(rule).get("destination")):
+                bucket = as_map(dest).get("bucket")
                 if isinstance(bucket, str) and bucket:
                     out.note(f"replication rule to {bucket}")
 

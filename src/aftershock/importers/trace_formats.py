@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 from aftershock.errors import ImportInputError, Problem
 from aftershock.importers.input_files import parse_json, read_text
 from aftershock.importers.secrets import looks_secret, redact, withheld_parts
+from aftershock.importers.yamldocs import as_list, as_map
 
 KINDS = ("CLIENT", "SERVER", "PRODUCER", "CONSUMER")
 FORMATS_HINT = (
@@ -217,7 +218,7 @@ def _zipkin(spans: list[Any], path: Path, sample: Sample, at: tuple[int, ...]) -
         assert isinstance(tags, dict)
         for key, value in tags.items():
             _scan(str(key), value, sample)
-        for note in raw.get("annotations") or []:
+        for note in as_list(raw.get("annotations")):
             if isinstance(note, dict):
                 _scan("annotation", note.get("value"), sample)
         service = _endpoint(raw.get("localEndpoint"))
@@ -258,10 +259,10 @@ def _jaeger(trace: object, path: Path, sample: Sample, at: tuple[int, ...]) -> i
             _bad(path, "a span must be a JSON object", at=where, value=_shape(raw))
         trace_id = _text(raw if "traceID" in raw else trace, "traceID", path, where)
         tags = _scan_tags(raw.get("tags"), sample)
-        for log in raw.get("logs") or []:
+        for log in as_list(raw.get("logs")):
             _scan_tags(log.get("fields") if isinstance(log, dict) else None, sample)
         parent, follows = _reference(raw, trace_id)
-        process = raw.get("process") or processes.get(str(raw.get("processID")))
+        process = as_map(raw.get("process")) or processes.get(str(raw.get("processID")))
         service = _endpoint(process)
         sample.unnamed += service is None
         kind = str(tags.get("span.kind", "")).upper() or None
@@ -295,7 +296,7 @@ def _scan_tags(raw: object, sample: Sample) -> dict[str, Any]:
 
 def _reference(raw: dict[str, Any], trace: str) -> tuple[str | None, bool]:
     """Return the parent span id and whether it is a FOLLOWS_FROM (asynchronous) reference."""
-    refs = [r for r in raw.get("references") or [] if isinstance(r, dict)]
+    refs = [r for r in as_list(raw.get("references")) if isinstance(r, dict)]
     refs = [r for r in refs if str(r.get("traceID", trace)).lower() == trace]
     for ref_type in ("CHILD_OF", "FOLLOWS_FROM"):
         for ref in refs:

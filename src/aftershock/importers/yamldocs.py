@@ -19,6 +19,8 @@ __all__ = [
     "Mapping",
     "Sequence",
     "Tagged",
+    "as_list",
+    "as_map",
     "dig",
     "fail",
     "kind_of",
@@ -39,6 +41,17 @@ def dig(value: Any, *path: str) -> Any:
     for step in path:
         value = value.get(step) if isinstance(value, dict) else None
     return value
+
+
+def as_map(value: object) -> dict[str, Any]:
+    """Return ``value`` if it is a mapping, else an empty one: an optional part of an input
+    written with the wrong type is read as absent (a Jaeger span's ``logs: 7``)."""
+    return value if isinstance(value, dict) else {}
+
+
+def as_list(value: object) -> list[Any]:
+    """Return ``value`` if it is a list, else an empty one (see ``as_map``)."""
+    return value if isinstance(value, list) else []
 
 
 def kind_of(value: object) -> str:

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
+from aftershock.errors import ScenarioError
 from aftershock.graph.core import State
+from aftershock.model.duration import MAX_DURATION_S
 
 DEFAULT_HORIZON = 72 * 3600.0
+RESOLUTION_S = 0.001
+"""The shortest fault: 1 ms."""
 
 
 @dataclass(frozen=True)
@@ -21,9 +26,16 @@ class Fault:
 
     def __post_init__(self) -> None:
         if self.effect is State.UP:
-            raise ValueError("a fault is down or degraded, not up")
-        if self.start < 0 or (self.end is not None and self.end <= self.start):
-            raise ValueError(f"fault of {self.target} has an empty window")
+            raise ScenarioError("a fault is down or degraded, not up")
+        if not 0 <= self.start <= MAX_DURATION_S:
+            raise ScenarioError(
+                f"fault of {self.target} starts at {self.start}s, not 0 to 100 years"
+            )
+        if self.end is not None and not self.start + RESOLUTION_S <= self.end <= MAX_DURATION_S:
+            raise ScenarioError(
+                f"fault of {self.target} has an empty window or one past 100 years "
+                f"({self.start}s to {self.end}s; a fault lasts at least 1ms)"
+            )
 
 
 @dataclass(frozen=True)
@@ -38,5 +50,7 @@ class Scenario:
     faults' alone, and what the catalog says they depend on is not applied on top."""
 
     def __post_init__(self) -> None:
-        if self.horizon <= 0:
-            raise ValueError("the horizon must be longer than 0s")
+        if not (0 < self.horizon <= MAX_DURATION_S and math.isfinite(self.horizon)):
+            raise ScenarioError(
+                f"the horizon must be longer than 0s and at most 100 years (not {self.horizon}s)"
+            )

@@ -40,7 +40,7 @@ from aftershock.model.spec import Model
 from aftershock.model.suggest import closest
 from aftershock.model.targets import suggest_target, target_error
 from aftershock.model.yamlsource import YamlSource, decode, parse, read_text
-from aftershock.sim.faults import DEFAULT_HORIZON, Fault, Scenario
+from aftershock.sim.faults import DEFAULT_HORIZON, RESOLUTION_S, Fault, Scenario
 
 FAIL_HINT = "--fail TARGET[@START][+DURATION][:degraded], e.g. --fail aws/us-east-1@30m+2h"
 FILE_HINT = "write faults like `- {target: aws/us-east-1, duration: 2h}`, alone or under `faults:`"
@@ -57,6 +57,8 @@ Locate = Callable[[int], tuple[int | None, int | None]]
 def _longer_than_zero(seconds: float) -> float:
     if seconds <= 0:
         raise ValueError("must be longer than 0s (not 0)")
+    if seconds < RESOLUTION_S:
+        raise ValueError(f"must be at least 1ms, the simulation's resolution (not {seconds:g}s)")
     return seconds
 
 
@@ -136,9 +138,9 @@ def parse_fail(spec: str, horizon: float) -> Fault:
         raise bad(f"no target in {quoted(spec)}")
     start = 0.0 if begin is None else _cli_duration(begin, "start", spec, bad)
     seconds = None if length is None else _cli_duration(length, "duration", spec, bad)
-    if seconds == 0:
+    if seconds is not None and seconds < RESOLUTION_S:
         raise bad(
-            f"duration 0 in {quoted(spec)} is empty: a fault lasts longer than 0s",
+            f"duration {length} in {quoted(spec)} is empty: a fault lasts at least 1ms",
             f"omit +DURATION to fail it until the end, e.g. --fail {spec.partition('+')[0]}",
         )
     if start >= horizon:
