@@ -68,14 +68,24 @@ CONDITION_TIMEOUT = 10.0
 # ---- the folder every command line runs in --------------------------------------------------
 
 
+SAME_FORMAT = "@format"
+"""In a command line, stands for the format of the world's importer input."""
+
+
 @dataclass(frozen=True)
 class World:
-    """The files in the working folder: ``model.yaml``, ``scenario.yaml`` and ``input``
-    (an importer input named like its seed) hold mutants; the rest is fixed."""
+    """The files in the working folder: ``model.yaml``, ``scenario.yaml`` and
+    ``inputs/NAME`` (an input of import format ``imported_format``, named like its seed) hold
+    mutants; the rest is fixed."""
 
     model: Mutant | None = None
     scenario: Mutant | None = None
     imported: Mutant | None = None
+    imported_format: str = "kubernetes"
+
+    def resolve(self, args: list[str]) -> list[str]:
+        """Return ``args`` with SAME_FORMAT replaced by the input's format."""
+        return [self.imported_format if a == SAME_FORMAT else a for a in args]
 
 
 def build(world: World, folder: Path) -> None:
@@ -96,9 +106,7 @@ def build(world: World, folder: Path) -> None:
     (folder / "existing.json").write_text("{}\n")
     (folder / "empty.yaml").write_bytes(b"")
     (folder / EVIL_NAME).write_text("aftershock: 1\nname: x\ncomponents: {a: {kind: servise}}\n")
-    (folder / os.fsencode(UNDECODABLE).decode("utf-8", "surrogateescape")).write_text(
-        "aftershock: 2\n"
-    )
+    (folder / UNDECODABLE).write_text("aftershock: 2\n")
 
 
 PATHS = [
@@ -136,7 +144,9 @@ OUTPUTS = [
     EVIL_NAME,
     "model.yaml",
 ]
-paths = st.one_of(st.sampled_from(PATHS), strings.map(lambda s: s.replace("\x00", "")))
+paths = st.one_of(st.sampled_from(PATHS), strings.map(lambda s: s.replace("\x00", "").lstrip("/")))
+"""Paths: the named ones, or odd text taken as a relative path (an absolute one could make an
+importer walk the whole machine)."""
 words = st.one_of(st.sampled_from(CONTROLS + UNICODE), strings)
 incidents = st.one_of(
     st.sampled_from(sorted(aftershock.load_incidents())),
@@ -180,9 +190,9 @@ replay_args = _options(*common, _option("--stretch", durations), _option("--hori
 report_args = _options(
     *common, *time_args, _option("--replay", incidents), _option("--stretch", durations)
 )
-import_formats = st.one_of(st.sampled_from([*IMPORT_FORMATS, "kubernets", ""]), words).map(
-    lambda f: "not-aws" if f.strip().lower() == "aws" else f  # aws would call AWS
-)
+import_formats = st.one_of(
+    st.just(SAME_FORMAT), st.sampled_from([*IMPORT_FORMATS, "kubernets", ""]), words
+).map(lambda f: "not-aws" if f.strip().lower() == "aws" else f)  # aws would call AWS
 import_args = _options(
     *common,
     _option(
@@ -235,16 +245,17 @@ def _arguable(arg: str) -> str:
     return arg.replace("\x00", "")[:MAX_ARG]
 
 
-worlds = st.builds(
-    World,
-    model=st.one_of(
-        st.none(), mutated(model_seeds(), gentle=True), mutated(model_seeds(), max_edits=2)
-    ),
-    scenario=st.one_of(st.none(), mutated(scenario_seeds(), max_edits=2)),
-    imported=st.sampled_from(IMPORT_FORMATS).flatmap(
-        lambda fmt: mutated(importer_seeds(fmt), max_edits=1)
-    ),
-)
+@st.composite
+def worlds(draw: st.DrawFn) -> World:
+    """Return a working folder's mutants: a model, a scenario, an importer input."""
+    fmt = draw(st.sampled_from(IMPORT_FORMATS))
+    model = st.one_of(mutated(model_seeds(), gentle=True), mutated(model_seeds(), max_edits=2))
+    return World(
+        model=draw(st.one_of(st.none(), model)),
+        scenario=draw(st.one_of(st.none(), mutated(scenario_seeds(), max_edits=2))),
+        imported=draw(mutated(importer_seeds(fmt), max_edits=1)),
+        imported_format=fmt,
+    )
 
 
 # ---- judging one run ------------------------------------------------------------------------
@@ -316,7 +327,7 @@ def evidence(world: World, args: list[str]) -> dict[str, Any]:
 # ---- in process -----------------------------------------------------------------------------
 
 
-@given(world=worlds, args=command_lines())
+@given(world=worlds(), args=command_lines())
 def test_odd_command_lines(world: World, args: list[str]) -> None:
     run_world(world, args)
 
@@ -327,7 +338,7 @@ def run_world(world: World, args: list[str], *, strict: bool = False) -> None:
 
         def example() -> None:
             os.chdir(folder)
-            attempt(f"cli {args[0]}", lambda: run_in_process(args))
+            attempt(f"cli {args[0]}", lambda: run_in_process(world.resolve(args)))
 
         isolated(example, evidence(world, args), strict=strict)
 
@@ -449,11 +460,11 @@ ENVIRONMENTS = [
 
 
 @settings(max_examples=5)
-@given(world=worlds, args=command_lines(), env=st.sampled_from(ENVIRONMENTS))
+@given(world=worlds(), args=command_lines(), env=st.sampled_from(ENVIRONMENTS))
 def test_odd_command_lines_in_a_process(world: World, args: list[str], env: dict[str, str]) -> None:
     with tempfile.TemporaryDirectory(prefix="aftershock-cli-fuzz-") as folder:
         build(world, Path(folder))
-        for trouble in process_troubles(args, Path(folder), env=env):
+        for trouble in process_troubles(world.resolve(args), Path(folder), env=env):
             judge(trouble, {**evidence(world, args), "env": env})
 
 
