@@ -67,6 +67,8 @@ BUGS = {
     "wrong-shape-json": "an importer's JSON with a field of the wrong type (Terraform's "
     "`outputs` a string, a Jaeger span's `logs` or `references` a number) raises "
     "AttributeError or TypeError: exit 3",
+    "huge-columns": "a huge COLUMNS in the environment makes --help fail: 10^8 hangs (rich pads "
+    "every line to that width), 10^14 and more raise OverflowError through typer's help: exit 3",
 }
 """The classes of bug the fuzzers found that are still open (issue 9), by a short key."""
 
@@ -81,6 +83,7 @@ KNOWN_BUGS: dict[str, str] = {
     "AttributeError@importers/terraform.py:_record_secrets": "wrong-shape-json",
     "TypeError@importers/trace_formats.py:_jaeger": "wrong-shape-json",
     "TypeError@importers/trace_formats.py:_reference": "wrong-shape-json",
+    "OverflowError@cli/app.py:main": "huge-columns",
 }
 """Signature -> key in BUGS. Remove an entry when its bug is fixed (its pinned examples then
 pass: their xfail(strict=False) shows XPASS)."""
