@@ -188,8 +188,8 @@ class Found:
 
     def mutant(self) -> Mutant:
         """Return the input, written under the file name after ``--`` (importers look at the
-        suffix): ``cost-5000-digits--model.yaml`` is read as ``model.yaml``; a plan's input is
-        the embedded example."""
+        suffix): ``outputs-a-string--terraform.tfstate`` is read as ``terraform.tfstate``; a
+        plan's input is the embedded example."""
         if self.kind == "plan":
             return mutant_of(aftershock.example_text(), "example.yaml")
         data = (FOUND_DIR / self.file).read_bytes()
@@ -205,16 +205,8 @@ class Found:
 
 
 FOUND = [
-    Found(
-        "horizon-max-float-cost-inf--plan.json",
-        "plan",
-        "json-non-finite",
-    ),
-    Found(
-        "horizon-1e20-html-ticks--plan.json",
-        "plan",
-        "html-ticks",
-    ),
+    Found("horizon-max-float-cost-inf--plan.json", "plan", "json-non-finite"),
+    Found("horizon-1e20-html-ticks--plan.json", "plan", "html-ticks"),
     Found("tiny-duration-empty-window--scenario.yaml", "scenario", "empty-window"),
     Found("tiny-duration-empty-window--plan.json", "plan", "empty-window"),
     Found("outputs-a-string--terraform.tfstate", "import:terraform", "wrong-shape-json"),
@@ -226,12 +218,7 @@ FOUND = [
     Found("U+FFFE-in-image--compose.yaml", "import:compose", None),
     Found("U+FFFE-in-image--deployment.yaml", "import:kubernetes", None),
     Found("U+FFFE-in-resource-name--terraform.tfstate", "import:terraform", None),
-    Found(
-        "12000-faults-quadratic--scenario.yaml",
-        "scenario",
-        "quadratic-faults",
-        seconds=2.0,
-    ),
+    Found("12000-faults-quadratic--scenario.yaml", "scenario", "quadratic-faults", seconds=2.0),
 ]
 
 
