@@ -179,6 +179,10 @@ from aftershock.cli import timeline as _timeline  # noqa: E402,F401  (registers 
 
 def main() -> None:
     """Entry point of the console script: never a traceback for bad input."""
+    for size in ("COLUMNS", "LINES"):  # rich and click size help and tables by these
+        value = os.environ.get(size, "")
+        if value and not (value.isdigit() and len(value) <= 5 and 0 < int(value) <= 10_000):
+            del os.environ[size]  # COLUMNS=10**14 would hang or overflow the layout
     for stream in (sys.stdout, sys.stderr):
         # a terminal or pipe that cannot show a bar or a name (ASCII, Latin-1) gets \u2588
         if isinstance(stream, io.TextIOWrapper):
