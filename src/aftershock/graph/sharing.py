@@ -24,6 +24,7 @@ from collections import deque
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence, Set
 from dataclasses import dataclass
 
+from aftershock.allocation import bulk_allocation
 from aftershock.graph.core import Graph
 from aftershock.graph.scc import condense, strongly_connected
 
@@ -158,6 +159,11 @@ def solve(graph: Graph, families: Sequence[Family], wanted: Collection[int]) -> 
     """Fill every family's table in dependency order (families in the order given, so that a
     later family's ``compute`` may read an earlier one's set of the same node). Sets of nodes
     not in ``wanted`` are dropped once nothing needs them."""
+    with bulk_allocation():  # a NodeSet per node: the collector would rescan them all
+        _solve(graph, families, wanted)
+
+
+def _solve(graph: Graph, families: Sequence[Family], wanted: Collection[int]) -> None:
     indptr = graph.indptr.tolist()
     inputs = graph.inputs.tolist()
     remaining = (graph.out_indptr[1:] - graph.out_indptr[:-1]).tolist()
