@@ -55,35 +55,13 @@ KEEP = 4
 """Inputs kept per signature in findings mode (the smallest seen)."""
 
 BUGS = {
-    "json-non-finite": "non-finite numbers reach the JSON writer (a cost over an astronomic "
-    "library horizon is inf: ValueError from json.dumps(allow_nan=False))",
-    "html-ticks": "the HTML timeline draws a tick per two days of any horizon: memory and time "
-    "grow without bound with a long library horizon (MemoryError)",
     "quadratic-faults": "simulate is quadratic in the number of faults (sim/outcome.py checks "
     "each fault against the tuple of untouched ones)",
-    "empty-window": "a fault so short that start + duration == start in floating point "
-    "(30m + 1e-15 s, in a scenario or --fail) raises ValueError('empty window') from Fault: "
-    "exit 3",
-    "wrong-shape-json": "an importer's JSON with a field of the wrong type (Terraform's "
-    "`outputs` a string, a Jaeger span's `logs` or `references` a number) raises "
-    "AttributeError or TypeError: exit 3",
-    "huge-columns": "a huge COLUMNS in the environment makes --help fail: 10^8 hangs (rich pads "
-    "every line to that width), 10^14 and more raise OverflowError through typer's help: exit 3",
 }
 """The classes of bug the fuzzers found that are still open (issue 9), by a short key."""
 
 KNOWN_BUGS: dict[str, str] = {
-    "ValueError@report/__init__.py:render_json": "json-non-finite",
-    "MemoryError@report/html.py:_tick_label": "html-ticks",
-    "MemoryError@report/html.py:_timeline": "html-ticks",
-    "MemoryError@report/html.py:render_html": "html-ticks",
-    "hang@render_html": "html-ticks",
     "hang@simulate": "quadratic-faults",
-    "ValueError@sim/faults.py:__post_init__": "empty-window",
-    "AttributeError@importers/terraform.py:_record_secrets": "wrong-shape-json",
-    "TypeError@importers/trace_formats.py:_jaeger": "wrong-shape-json",
-    "TypeError@importers/trace_formats.py:_reference": "wrong-shape-json",
-    "OverflowError@cli/app.py:main": "huge-columns",
 }
 """Signature -> key in BUGS. Remove an entry when its bug is fixed (its pinned examples then
 pass: their xfail(strict=False) shows XPASS)."""

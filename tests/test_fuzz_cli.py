@@ -526,16 +526,9 @@ CONDITIONS = [
             ("catalog", "aws"),
         )
     ),
-    Condition(
-        "columns-1e14-help", ("check", "--help"), env=(("COLUMNS", "9" * 14),), bug="huge-columns"
-    ),
-    Condition(
-        "columns-1e8-help",
-        ("--help",),
-        env=(("COLUMNS", "100000000"),),
-        seconds=5.0,
-        bug="huge-columns",
-    ),
+    # exit 3 (OverflowError) and a hang until 1c43bef
+    Condition("columns-1e14-help", ("check", "--help"), env=(("COLUMNS", "9" * 14),)),
+    Condition("columns-1e8-help", ("--help",), env=(("COLUMNS", "100000000"),), seconds=5.0),
     Condition("columns-0-help", ("--help",), env=(("COLUMNS", "0"),)),
     Condition(
         "report-huge-horizon",
@@ -635,15 +628,14 @@ FOUND_CLI = [
         FoundCli(f"import-{fmt}-name-too-long", ("import", fmt, "x" * 300), None)
         for fmt in ("compose", "kubernetes", "backstage", "traces")
     ),
+    # exit 3 (ValueError: empty window) until 62d657f
     FoundCli(
-        "fail-tiny-duration",
-        ("simulate", "--fail", "aws/us-east-1@30m+0.000000000001ms"),
-        "empty-window",
+        "fail-tiny-duration", ("simulate", "--fail", "aws/us-east-1@30m+0.000000000001ms"), None
     ),
     FoundCli(
         "scenario-tiny-duration",
         ("report", "--scenario", "scenario.yaml", "-o", "r.html"),
-        "empty-window",
+        None,
         (("scenario", "tiny-duration-empty-window--scenario.yaml"),),
     ),
 ]
