@@ -19,6 +19,8 @@ import itertools
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, overload
 
+from aftershock.allocation import bulk_allocation
+
 SHARE_MIN = 64
 """Parts with fewer items are written in place, however often they occur."""
 
@@ -200,9 +202,10 @@ def compact(document: dict[str, Any]) -> dict[str, Any]:
     long part they share with another is written once under ``shared`` (added at the end when
     there is any)."""
     writer = _Writer()
-    writer.count(document)
-    out: dict[str, Any] = writer.write(document)
-    writer.finish()
+    with bulk_allocation():  # a list per result: the collector would rescan the results
+        writer.count(document)
+        out: dict[str, Any] = writer.write(document)
+        writer.finish()
     if writer.entries:
         out["shared"] = writer.entries
     return out

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
+from aftershock.allocation import bulk_allocation
 from aftershock.analysis.compact import CutSets, Names, Path, Run, compact
 
 Severity = Literal["critical", "high", "medium", "low", "info"]
@@ -125,7 +126,8 @@ class CheckResult:
         referred to as ``{"shared": ID}`` (analysis/compact.py); ``compact.expand`` reads the
         document back into plain lists.
         """
-        return compact(self.raw())
+        with bulk_allocation():
+            return compact(self.raw())
 
     def raw(self) -> dict[str, Any]:
         """Return the ``to_dict`` document before sharing: its lists still Names and Paths."""

@@ -186,6 +186,10 @@ class Outcome:
 
     def to_dict(self) -> dict[str, Any]:
         """Return the JSON document of a simulation or replay."""
+        with bulk_allocation():  # a dict per interval: the collector would rescan the run
+            return self._document()
+
+    def _document(self) -> dict[str, Any]:
         origin = self.origin
         out: dict[str, Any] = {"model": self.model, "scenario": self.scenario}
         if self.incident is not None:
