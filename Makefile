@@ -55,10 +55,12 @@ test-deep: $(VENV)/.installed-test
 bench: $(VENV)/.installed-test
 	$(BIN)/python bench/bench_check.py
 	$(BIN)/python bench/bench_sim.py
+	$(BIN)/python bench/bench_shapes.py
 
 bench-smoke: $(VENV)/.installed-test
 	$(BIN)/python bench/bench_check.py --sizes 1000 --smoke
 	$(BIN)/python bench/bench_sim.py --sizes 1000 --smoke
+	$(BIN)/python bench/bench_shapes.py --smoke
 
 clean:
 	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache .mypy_cache .ruff_cache
