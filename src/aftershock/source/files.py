@@ -270,6 +270,22 @@ _DRIVE_LETTERS = tuple("abcdefghijklmnopqrstuvwxyz")
 """``c:\\x`` parses as a URL of scheme ``c``; it is a path (and absolute, so it is refused)."""
 
 
+def _walk(folder: Path, error: type[InputError]) -> list[Path]:
+    """Return what is under ``folder``; raise ``error`` past the limit on entries."""
+    found = []
+    for count, entry in enumerate(folder.rglob("*"), 1):
+        if count > LIMITS.folder_entries:
+            raise error(
+                Problem(
+                    f"more than {LIMITS.folder_entries:,} files and folders under it",
+                    file=str(folder),
+                    hint="name the folder that holds the input files, or the files themselves",
+                )
+            )
+        found.append(entry)
+    return found
+
+
 def input_files(
     paths: Sequence[Path],
     suffixes: Iterable[str],
@@ -292,7 +308,7 @@ def input_files(
             found.append(path)
             continue
         folder = Root.of(path, root)
-        for file in sorted(path.rglob("*")):
+        for file in sorted(_walk(path, error)):
             if any(part.startswith(".") for part in file.relative_to(path).parts):
                 continue
             if not file.name.lower().endswith(wanted) or not os.path.isfile(file):

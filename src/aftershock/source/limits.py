@@ -40,6 +40,8 @@ class Limits:
     """A name (a component, a business service, a model, a vendor): as long as a DNS name."""
     text_chars: int = 65536
     """Free text in a model (a description, an owner)."""
+    folder_entries: int = 100_000
+    """Files and folders looked at under one input folder (``import kubernetes /`` stops)."""
     problems: int = 20
     """Problems reported for one input; the rest are counted."""
     suggest_chars: int = 64
