@@ -244,6 +244,7 @@ def _outcome(run: Run, origin: datetime | None) -> Outcome:
         if kind.is_target and kind is not NodeKind.COMPONENT:
             targets[graph.names[node]] = reader.timeline(node, graph.names[node])
     horizon = run.scenario.horizon
+    untouched = set(run.untouched)  # one look-up per fault, not a scan of the list
     faults = tuple(
         {
             "target": f.target,
@@ -252,7 +253,7 @@ def _outcome(run: Run, origin: datetime | None) -> Outcome:
             "end_s": min(f.end, horizon) if f.end is not None else horizon,
             **({"start": utc(origin, f.start)} if origin else {}),
             **({"note": f.note} if f.note else {}),
-            "in_model": f not in run.untouched,
+            "in_model": f not in untouched,
         }
         for f in run.scenario.faults
     )
