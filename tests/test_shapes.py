@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 
 import aftershock
+from aftershock.analysis import compact as compact_module
 from aftershock.analysis.compact import expand, plain
 from aftershock.graph.core import Graph, NodeKind, State
 from brute import DEGRADED, DOWN, Brute
@@ -108,7 +109,21 @@ def ordered(value: Any, key: str = "") -> Any:
 
 
 @pytest.mark.parametrize("name", SHAPES)
-def test_compact_json_reads_back_as_the_plain_answer(name: str) -> None:
+def test_json_is_plain_unless_it_would_be_huge(name: str) -> None:
+    """A reader looking a target up in a service's spofs must find it: only a document whose
+    lists would hold millions of names is written in the shared form."""
+    result = check_of(name, 150)
+    data = result.to_dict()
+    assert "shared" not in data and data == plain(result.raw())
+    for service in data["business_services"].values():
+        assert all(isinstance(t, str) for t in service["spofs"])
+
+
+@pytest.mark.parametrize("name", SHAPES)
+def test_compact_json_reads_back_as_the_plain_answer(
+    name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(compact_module, "PLAIN_ITEMS", 0)  # as for a ring of 2,000 services
     result = check_of(name, 150)
     data = result.to_dict()
     assert ordered(expand(data)) == ordered(plain(result.raw()))

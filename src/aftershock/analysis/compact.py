@@ -23,6 +23,10 @@ from aftershock.allocation import bulk_allocation
 
 SHARE_MIN = 64
 """Parts with fewer items are written in place, however often they occur."""
+PLAIN_ITEMS = 2_000_000
+"""A document whose lists hold no more items than this, written out, is written out plain (no
+``shared`` key): every model but the pathological ones (2,000 business services entering one
+ring of 2,000 components hold 8 million)."""
 
 Order = Callable[[str], Any] | None
 """How a list of names is ordered: a sort key, or None for the names themselves."""
@@ -204,6 +208,11 @@ def compact(document: dict[str, Any]) -> dict[str, Any]:
     writer = _Writer()
     with bulk_allocation():  # a list per result: the collector would rescan the results
         writer.count(document)
+        if writer.plain_items <= PLAIN_ITEMS:
+            # A reader that looks a name up in a list must find it there: the shared form is
+            # kept for the documents that could not be written out otherwise.
+            written: dict[str, Any] = plain(document)
+            return written
         out: dict[str, Any] = writer.write(document)
         writer.finish()
     if writer.entries:
@@ -219,6 +228,8 @@ class _Writer:
         self.entries: dict[str, list[Any]] = {}
         self.singles: dict[int, _Singles] = {}
         self.pending: list[tuple[str, Run | Path | _Singles]] = []
+        self.plain_items = 0
+        """How many items the lists would hold written out."""
 
     # -- first pass: how often is each part used -------------------------------------------
     def _use(self, part: object) -> bool:
@@ -232,6 +243,8 @@ class _Writer:
         stack = [value]
         while stack:
             item = stack.pop()
+            if isinstance(item, Names | CutSets | Path):
+                self.plain_items += len(item)
             if isinstance(item, dict):
                 stack.extend(item.values())
             elif isinstance(item, list | tuple) and not isinstance(item, Run):
