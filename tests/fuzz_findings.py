@@ -54,15 +54,10 @@ MEMORY_HEADROOM = 2 << 30
 KEEP = 4
 """Inputs kept per signature in findings mode (the smallest seen)."""
 
-BUGS = {
-    "quadratic-faults": "simulate is quadratic in the number of faults (sim/outcome.py checks "
-    "each fault against the tuple of untouched ones)",
-}
+BUGS: dict[str, str] = {}
 """The classes of bug the fuzzers found that are still open (issue 9), by a short key."""
 
-KNOWN_BUGS: dict[str, str] = {
-    "hang@simulate": "quadratic-faults",
-}
+KNOWN_BUGS: dict[str, str] = {}
 """Signature -> key in BUGS. Remove an entry when its bug is fixed (its pinned examples then
 pass: their xfail(strict=False) shows XPASS)."""
 

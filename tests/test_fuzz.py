@@ -207,8 +207,10 @@ class Found:
 
 
 FOUND = [
-    Found("12000-faults-quadratic--scenario.yaml", "scenario", "quadratic-faults", seconds=2.0),
     # Fixed, now regression tests (found by these fuzzers, with the commit that fixed them):
+    # 12,000 faults took 7 s (628131e: one set look-up per fault); the time out is a hang guard
+    # only, bench/bench_sim.py measures the cost
+    Found("12000-faults-quadratic--scenario.yaml", "scenario", None),
     # a cost over an astronomic horizon was inf in JSON, and the HTML timeline drew a tick per
     # two days of any horizon (62d657f: horizons at most 100 years, also built in code)
     Found("horizon-max-float-cost-inf--plan.json", "plan", None),

@@ -14,6 +14,7 @@ from typing import Any
 import jinja2
 
 from aftershock import __version__
+from aftershock.escaping import escape_controls
 from aftershock.model.duration import format_duration
 from aftershock.report.document import ReportDocument
 from aftershock.report.timeline import approx, money, verdict, when
@@ -71,7 +72,8 @@ def render_html(document: ReportDocument) -> str:
         "concentration": _concentration(document),
         "timeline": _timeline(sim) if sim is not None else None,
     }
-    return env.get_template("report.html.j2").render(context)
+    # one boundary for the page too: a control character from a name is a visible \u001b
+    return escape_controls(env.get_template("report.html.j2").render(context))
 
 
 def _script_json(data: object) -> str:
