@@ -55,11 +55,13 @@ test-deep: $(VENV)/.installed-test
 bench: $(VENV)/.installed-test
 	$(BIN)/python bench/bench_check.py
 	$(BIN)/python bench/bench_sim.py
+	$(BIN)/python bench/bench_hostile.py
 	$(BIN)/python bench/bench_shapes.py
 
 bench-smoke: $(VENV)/.installed-test
 	$(BIN)/python bench/bench_check.py --sizes 1000 --smoke
 	$(BIN)/python bench/bench_sim.py --sizes 1000 --smoke
+	$(BIN)/python bench/bench_hostile.py --smoke
 	$(BIN)/python bench/bench_shapes.py --smoke
 
 clean:
