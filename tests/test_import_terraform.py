@@ -229,7 +229,7 @@ def test_inframap_other_provider_with_count() -> None:
     ("name", "line", "expect"),
     [
         ("terraform-malformed.json", 5, "not valid JSON: Expecting value"),
-        ("terraform-config-not-plan.json", 1, "not a Terraform plan or state: JSON with keys"),
+        ("terraform-config-not-plan.json", 1, "not a Terraform plan or state: a JSON object of"),
         ("terraform-list.json", 1, "not a Terraform plan or state: a JSON list"),
         ("terraform-state-v3.json", 1, "a version 3 state file (pre-0.12)"),
         ("terraform-networking-only.json", None, "found aws_subnet, aws_vpc"),

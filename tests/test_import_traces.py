@@ -182,7 +182,7 @@ def test_a_folder_of_trace_files_is_one_sample() -> None:
 
 BAD_CASES = [
     ("traces-malformed.json", 5, ("malformed JSON", "Expecting ','")),
-    ("traces-unknown-format.json", None, ("not a trace format", "apiVersion, kind, metadata")),
+    ("traces-unknown-format.json", None, ("not a trace format", "an object of 3 keys")),
     ("traces-not-a-trace.csv", None, ("not a trace format", "Zipkin v2 JSON")),
     ("traces-empty.json", None, ("no spans, traces or links",)),
     ("traces-zipkin-v1.json", None, ("Zipkin v1 JSON is not supported", "/api/v2/trace")),

@@ -93,8 +93,8 @@ def read_document(path: Path) -> TfDocument:
     elif "format_version" in data and "terraform_version" in data:
         doc = TfDocument(path, "state", data)  # `terraform show -json` of an empty state
     else:
-        keys = ", ".join(sorted(data)[:6]) or "none"
-        raise _unsupported(path, f"JSON with keys {keys}")
+        # what the file holds is not repeated: it may be any file, secrets and all
+        raise _unsupported(path, f"a JSON object of {len(data)} keys, none of a plan's or state's")
     _locate(doc, text)
     return doc
 
