@@ -60,11 +60,32 @@ def _fixpoint(
     indptr: list[int],
     inputs: list[int],
 ) -> None:
+    def reset(v: int) -> None:
+        for table in tables:
+            table[v] = empty
+
+    def step(v: int) -> bool:
+        before = [table[v] for table in tables]
+        compute(v)
+        return any(table[v] != old for table, old in zip(tables, before, strict=True))
+
+    solve_cycle(scc, indptr, inputs, reset, step)
+
+
+def solve_cycle(
+    scc: list[int],
+    indptr: list[int],
+    inputs: list[int],
+    reset: Callable[[int], None],
+    step: Callable[[int], bool],
+) -> None:
+    """Solve one cycle to its least fixpoint: ``reset`` every member to the empty value, then
+    ``step`` members (recompute; return whether the value changed) from a worklist, a member
+    queued again whenever one of its inputs in the cycle changes."""
     members = set(scc)
     users: dict[int, list[int]] = {}
     for v in scc:
-        for table in tables:
-            table[v] = empty
+        reset(v)
         for e in range(indptr[v], indptr[v + 1]):
             if inputs[e] in members:
                 users.setdefault(inputs[e], []).append(v)
@@ -73,9 +94,7 @@ def _fixpoint(
     while queue:
         v = queue.popleft()
         queued.discard(v)
-        before = [table[v] for table in tables]
-        compute(v)
-        if any(table[v] != old for table, old in zip(tables, before, strict=True)):
+        if step(v):
             for user in users.get(v, ()):
                 if user not in queued:
                     queued.add(user)

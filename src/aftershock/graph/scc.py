@@ -20,59 +20,15 @@ def strongly_connected(graph: Graph) -> list[list[int]]:
     """
     indptr = graph.indptr.tolist()
     inputs = graph.inputs.tolist()
-    n = graph.size
-    index = [-1] * n
-    low = [0] * n
-    on_stack = [False] * n
-    stack: list[int] = []
-    out: list[list[int]] = []
-    counter = 0
-    for root in range(n):
-        if index[root] >= 0:
-            continue
-        work = [(root, indptr[root])]
-        index[root] = low[root] = counter
-        counter += 1
-        stack.append(root)
-        on_stack[root] = True
-        while work:
-            node, pos = work[-1]
-            end = indptr[node + 1]
-            if pos < end:
-                work[-1] = (node, pos + 1)
-                nxt = inputs[pos]
-                if index[nxt] < 0:
-                    index[nxt] = low[nxt] = counter
-                    counter += 1
-                    stack.append(nxt)
-                    on_stack[nxt] = True
-                    work.append((nxt, indptr[nxt]))
-                elif on_stack[nxt] and index[nxt] < low[node]:
-                    low[node] = index[nxt]
-                continue
-            work.pop()
-            if work:
-                parent = work[-1][0]
-                if low[node] < low[parent]:
-                    low[parent] = low[node]
-            if low[node] == index[node]:
-                scc = []
-                while True:
-                    member = stack.pop()
-                    on_stack[member] = False
-                    scc.append(member)
-                    if member == node:
-                        break
-                out.append(scc)
-    return out
+    return condense(range(graph.size), lambda v: inputs[indptr[v] : indptr[v + 1]])
 
 
 def condense(nodes: Iterable[int], successors: Callable[[int], list[int]]) -> list[list[int]]:
     """Return the strongly connected components of the subgraph on ``nodes`` whose edges are
     ``successors(v)`` (all within ``nodes``), every component after those it points to.
 
-    The same iterative Tarjan as ``strongly_connected``, over any subgraph (a cycle's own
-    dependencies, the components of a drawing).
+    Tarjan's algorithm, iterative (see ``strongly_connected``, which runs it on the whole
+    graph), over any subgraph: a cycle's own dependencies, the components of a drawing.
     """
     index: dict[int, int] = {}
     low: dict[int, int] = {}

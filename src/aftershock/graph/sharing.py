@@ -20,11 +20,11 @@ every dependent has been solved, unless it is wanted, so memory follows the widt
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence, Set
 from dataclasses import dataclass
 
 from aftershock.allocation import bulk_allocation
+from aftershock.graph.bottomup import solve_cycle
 from aftershock.graph.core import Graph
 from aftershock.graph.scc import condense, strongly_connected
 
@@ -239,23 +239,13 @@ def _iterate(family: Family, scc: list[int], indptr: list[int], inputs: list[int
     """Solve a cycle through a k-of-n node: from empty sets up to the least fixpoint, a member
     recomputed whenever one of its inputs in the cycle changes (a worklist)."""
     table = family.table
-    members = set(scc)
-    users: dict[int, list[int]] = {}
-    for v in scc:
+
+    def reset(v: int) -> None:
         table[v] = EMPTY
-        for e in range(indptr[v], indptr[v + 1]):
-            if inputs[e] in members:
-                users.setdefault(inputs[e], []).append(v)
-    queue = deque(scc)
-    queued = set(scc)
-    while queue:
-        v = queue.popleft()
-        queued.discard(v)
+
+    def step(v: int) -> bool:
         old = table[v]
-        new = plain(_value(family, v, indptr, inputs).flat())
-        table[v] = new
-        if old is None or new.flat() != old.flat():
-            for user in users.get(v, ()):
-                if user not in queued:
-                    queued.add(user)
-                    queue.append(user)
+        new = table[v] = plain(_value(family, v, indptr, inputs).flat())
+        return old is None or new.flat() != old.flat()
+
+    solve_cycle(scc, indptr, inputs, reset, step)
