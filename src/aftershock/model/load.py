@@ -58,7 +58,7 @@ def _validated(source: YamlSource, catalog: Catalog | None) -> Model:
     model = validate(source)
     problems = check_references(model, catalog or load_catalog(), source)
     if problems:
-        raise ModelValidationError(_capped(problems))
+        raise ModelValidationError(capped(problems))
     return model
 
 
@@ -82,12 +82,12 @@ def validate(source: YamlSource) -> Model:
         errors = exc.errors(include_url=False)
         # Locating and explaining a problem costs a look-up and maybe a "did you mean": only
         # for those shown (a few more, as some are duplicates); the rest are counted.
-        problems = _dedupe([_problem(err, source) for err in errors[: 2 * MAX_PROBLEMS]])
+        problems = _dedupe([validation_problem(err, source) for err in errors[: 2 * MAX_PROBLEMS]])
         unseen = max(0, len(errors) - 2 * MAX_PROBLEMS)
-        raise ModelValidationError(_capped(problems, unseen)) from None
+        raise ModelValidationError(capped(problems, unseen)) from None
 
 
-def _capped(problems: list[Problem], unseen: int = 0) -> list[Problem]:
+def capped(problems: list[Problem], unseen: int = 0) -> list[Problem]:
     """Return the first problems and a line counting the rest (``unseen`` not yet made)."""
     if len(problems) <= MAX_PROBLEMS and not unseen:
         return problems
@@ -140,7 +140,8 @@ def _model_at(loc: tuple[str | int, ...]) -> type[BaseModel] | None:
     return current if isinstance(current, type) and issubclass(current, BaseModel) else None
 
 
-def _problem(err: Any, source: YamlSource) -> Problem:
+def validation_problem(err: Any, source: YamlSource) -> Problem:
+    """Return the located, explained problem of one pydantic validation error of ``source``."""
     loc: tuple[str | int, ...] = tuple(s for s in err["loc"] if not str(s).startswith("function-"))
     kind: str = err["type"]
     value = err.get("input")

@@ -35,7 +35,7 @@ from aftershock.model.duration import (
     format_duration,
     parse_duration,
 )
-from aftershock.model.load import _capped, _problem
+from aftershock.model.load import capped, validation_problem
 from aftershock.model.spec import Model
 from aftershock.model.suggest import closest
 from aftershock.model.targets import suggest_target, target_error
@@ -240,7 +240,7 @@ def _validated(source: YamlSource, horizon: float) -> tuple[Scenario, Locate]:
         if event.start >= limit
     ]
     if late:
-        raise ModelValidationError(_capped(late))
+        raise ModelValidationError(capped(late))
     faults = []
     for event in spec.faults:
         end = None if event.duration is None else event.start + event.duration
@@ -266,7 +266,7 @@ def _spec(source: YamlSource, listed: bool) -> ScenarioFile:
         return ScenarioFile.model_validate({"faults": data} if listed else data)
     except ValidationError as exc:
         problems = [_located(err, source, listed) for err in exc.errors(include_url=False)]
-        raise ModelValidationError(_capped(problems)) from None
+        raise ModelValidationError(capped(problems)) from None
 
 
 def _located(err: Any, source: YamlSource, listed: bool) -> Problem:
@@ -306,7 +306,7 @@ def _located(err: Any, source: YamlSource, listed: bool) -> Problem:
         elif field == "duration" and message.startswith("duration must"):
             hint = "omit `duration:` to keep the target down until the end"
     if message is None:
-        return _problem({**err, "loc": written}, source)
+        return validation_problem({**err, "loc": written}, source)
     return Problem(
         message, file=source.file, line=line, column=column, value=value, hint=hint, path=written
     )
@@ -339,7 +339,7 @@ def check_targets(
         hint = suggest_target(fault.target, catalog, names) or TARGET_HINT
         problems.append(Problem(problem, file, line, column, value=fault.target, hint=hint))
     if problems:
-        raise TargetError(_capped(problems))
+        raise TargetError(capped(problems))
 
 
 EXAMPLES: Sequence[object] = (
