@@ -405,6 +405,13 @@ def _growth(results: list[Measured]) -> str:
     return table(["sizes", "load", "compile", "SPOFs", "check", "baseline"], rows)
 
 
+def sizes_of(text: str | None, default: tuple[int, ...]) -> list[int]:
+    """Return the sizes of a ``--sizes 1000,10_000`` option, or ``default`` without one."""
+    if not text:
+        return list(default)
+    return [int(s.replace("_", "")) for s in text.split(",") if s.strip()]
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark and print its tables; return the exit code."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -424,10 +431,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.worker:
         worker(args.worker, args.out, budget, args.seed)
         return 0
-    if args.sizes:
-        sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
-    else:
-        sizes = list(SMOKE_SIZES if args.smoke else DEFAULT_SIZES)
+    sizes = sizes_of(args.sizes, SMOKE_SIZES if args.smoke else DEFAULT_SIZES)
     print(
         f"aftershock bench: sizes {sizes}, seed {args.seed}, python {sys.version.split()[0]}, "
         f"{os.cpu_count()} cpus",

@@ -40,6 +40,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bench_check import sizes_of
+
 HERE = Path(__file__).resolve().parent
 SHAPES = ("friendly", "ring", "cycle", "chain", "fanout")
 DEFAULT_SIZES = (1000, 2000, 4000, 8000)
@@ -272,10 +274,7 @@ def main(argv: list[str] | None = None) -> int:
     unknown = [s for s in shapes if s not in SHAPES]
     if unknown:
         parser.error(f"unknown shape {unknown[0]!r}, expected one of {', '.join(SHAPES)}")
-    if args.sizes:
-        sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
-    else:
-        sizes = list(SMOKE_SIZES if args.smoke else DEFAULT_SIZES)
+    sizes = sizes_of(args.sizes, SMOKE_SIZES if args.smoke else DEFAULT_SIZES)
     print(
         f"aftershock shapes bench: shapes {shapes}, sizes {sizes}, "
         f"python {sys.version.split()[0]}, {os.cpu_count()} cpus",

@@ -42,7 +42,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bench_check import Measured, measure, secs, table
+from bench_check import Measured, measure, secs, sizes_of, table
 
 if TYPE_CHECKING:  # imported lazily below: the parent process stays small
     from aftershock import Graph, Model
@@ -434,10 +434,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.worker:
         worker(args.worker, args.out, budget)
         return 0
-    if args.sizes:
-        sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
-    else:
-        sizes = list(SMOKE_SIZES if args.smoke else DEFAULT_SIZES)
+    sizes = sizes_of(args.sizes, SMOKE_SIZES if args.smoke else DEFAULT_SIZES)
     print(
         f"aftershock sim bench: sizes {sizes}, seed {args.seed}, "
         f"python {sys.version.split()[0]}, {os.cpu_count()} cpus",

@@ -12,7 +12,7 @@ width of the graph rather than its size.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterator
 from typing import Any
 
 from aftershock.graph.core import Graph
@@ -36,20 +36,36 @@ def bottom_up(
     """
     indptr = graph.indptr.tolist()
     inputs = graph.inputs.tolist()
-    remaining = (graph.out_indptr[1:] - graph.out_indptr[:-1]).tolist()
-    for scc in strongly_connected(graph):
+
+    def drop(u: int) -> None:
+        for table in tables:
+            table[u] = None
+
+    for scc in in_dependency_order(graph, wanted, drop):
         first = scc[0]
         if len(scc) == 1 and first not in inputs[indptr[first] : indptr[first + 1]]:
             compute(first)
         else:
             _fixpoint(scc, compute, tables, empty, indptr, inputs)
+
+
+def in_dependency_order(
+    graph: Graph, wanted: Collection[int], drop: Callable[[int], None]
+) -> Iterator[list[int]]:
+    """Yield the graph's strongly connected components, inputs first; once a component has
+    been solved (the caller's loop body ran), call ``drop(u)`` for each node whose dependents
+    have all been solved and that is not ``wanted``, so memory follows the graph's width."""
+    indptr = graph.indptr.tolist()
+    inputs = graph.inputs.tolist()
+    remaining = (graph.out_indptr[1:] - graph.out_indptr[:-1]).tolist()
+    for scc in strongly_connected(graph):
+        yield scc
         for v in scc:
             for e in range(indptr[v], indptr[v + 1]):
                 u = inputs[e]
                 remaining[u] -= 1
                 if remaining[u] == 0 and u not in wanted:
-                    for table in tables:
-                        table[u] = None
+                    drop(u)
 
 
 def _fixpoint(

@@ -24,9 +24,9 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Sequence, 
 from dataclasses import dataclass
 
 from aftershock.allocation import bulk_allocation
-from aftershock.graph.bottomup import solve_cycle
+from aftershock.graph.bottomup import in_dependency_order, solve_cycle
 from aftershock.graph.core import Graph
-from aftershock.graph.scc import condense, strongly_connected
+from aftershock.graph.scc import condense
 
 SMALL = 48
 """Sets lighter than this are copied into the sets built on them; heavier ones are shared."""
@@ -166,9 +166,13 @@ def solve(graph: Graph, families: Sequence[Family], wanted: Collection[int]) -> 
 def _solve(graph: Graph, families: Sequence[Family], wanted: Collection[int]) -> None:
     indptr = graph.indptr.tolist()
     inputs = graph.inputs.tolist()
-    remaining = (graph.out_indptr[1:] - graph.out_indptr[:-1]).tolist()
     specs = [(f.table, f.counts, f.own, f.is_union, f.compute, f.twin, f.alike) for f in families]
-    for scc in strongly_connected(graph):
+
+    def drop(u: int) -> None:
+        for family in families:
+            family.table[u] = None
+
+    for scc in in_dependency_order(graph, wanted, drop):
         first = scc[0]
         lo, hi = indptr[first], indptr[first + 1]
         if len(scc) == 1 and first not in inputs[lo:hi]:  # the common case, inlined
@@ -191,13 +195,6 @@ def _solve(graph: Graph, families: Sequence[Family], wanted: Collection[int]) ->
                     _condensed(family, scc, indptr, inputs)
                 else:
                     _iterate(family, scc, indptr, inputs)
-        for v in scc:
-            for e in range(indptr[v], indptr[v + 1]):
-                u = inputs[e]
-                remaining[u] -= 1
-                if remaining[u] == 0 and u not in wanted:
-                    for family in families:
-                        family.table[u] = None
 
 
 def _value(family: Family, v: int, indptr: list[int], inputs: list[int]) -> NodeSet:
