@@ -9,7 +9,15 @@ import numpy as np
 from aftershock.allocation import bulk_allocation
 from aftershock.catalog.load import Catalog, load_catalog
 from aftershock.catalog.spec import PlaneName, Service
-from aftershock.graph.core import EdgeKind, Graph, NodeKind, Placement, freeze
+from aftershock.graph.core import (
+    Couplings,
+    EdgeKind,
+    Evidence,
+    Graph,
+    NodeKind,
+    Placement,
+    freeze,
+)
 from aftershock.model.spec import Component, Dependency, Deploy, Failover, Model
 from aftershock.model.targets import GLOBAL
 
@@ -22,13 +30,15 @@ USERS_DNS_TTL = Dependency.model_fields["dns_ttl"].default
 class _Builder:
     """Accumulates nodes and edges; catalog targets are created on first use."""
 
-    def __init__(self, model: Model, catalog: Catalog) -> None:
+    def __init__(self, model: Model, catalog: Catalog, couplings: Couplings) -> None:
         self.model = model
         self.catalog = catalog
+        self.couplings = couplings
         self.names: list[str] = []
         self.kinds: list[int] = []
         self.ks: list[int | None] = []  # None: ALL (k = number of inputs)
-        self.edges: list[list[tuple[int, int, float, bool, float]]] = []
+        self.edges: list[list[tuple[int, int, float, bool, float, int]]] = []
+        self.seen_in: dict[tuple[int, int], tuple[str, ...]] = {}
         self.index: dict[str, int] = {}
         self.placements: list[Placement] = []
 
@@ -51,9 +61,10 @@ class _Builder:
         delay: float = 0.0,
         hidden: bool = False,
         ttl: float = NOT_CLIENT,
+        evidence: Evidence = Evidence.MODEL,
     ) -> None:
         """Add ``node``'s input ``source``; ``ttl`` >= 0 marks a client edge keeping addresses."""
-        self.edges[node].append((source, int(kind), delay, hidden, ttl))
+        self.edges[node].append((source, int(kind), delay, hidden, ttl, int(evidence)))
 
     def gate(self, name: str, parts: list[int], k: int | None = None) -> int:
         """Return one node standing for ``parts``: the part itself when there is one."""
@@ -75,7 +86,7 @@ class _Builder:
         if name in self.index:
             return self.index[name]
         nid = self.node(name, NodeKind.REGION)
-        self.edge(nid, self.provider(p))
+        self.edge(nid, self.provider(p), evidence=Evidence.DESIGN)
         return nid
 
     def zone(self, p: str, r: str, z: str) -> int:
@@ -83,7 +94,7 @@ class _Builder:
         if name in self.index:
             return self.index[name]
         nid = self.node(name, NodeKind.ZONE)
-        self.edge(nid, self.region(p, r))
+        self.edge(nid, self.region(p, r), evidence=Evidence.DESIGN)
         return nid
 
     def service(self, p: str, r: str, s: str) -> int:
@@ -91,7 +102,7 @@ class _Builder:
         if name in self.index:
             return self.index[name]
         nid = self.node(name, NodeKind.SERVICE)
-        self.edge(nid, self.region(p, r))
+        self.edge(nid, self.region(p, r), evidence=Evidence.DESIGN)
         return nid
 
     def _spec(self, p: str, s: str) -> Service:
@@ -105,15 +116,17 @@ class _Builder:
             return self.index[name]
         spec = self._spec(p, s)
         nid = self.node(name, NodeKind.PLANE)  # registered first: catalog cycles terminate
-        self.edge(nid, self.service(p, r, s))
+        self.edge(nid, self.service(p, r, s), evidence=Evidence.DESIGN)
         info = spec.planes.get(cast(PlaneName, plane))
         if r == GLOBAL and spec.scope != GLOBAL and spec.global_endpoint is not None:
             info = spec.global_endpoint
         home = info.home if info is not None else None
         if home is not None and home != r:
-            self.edge(nid, self.region(p, home), hidden=True)
+            self.edge(nid, self.region(p, home), hidden=True, evidence=Evidence.DESIGN)
         for dep in spec.depends_on:
-            if dep.plane != plane:
+            evidence = Evidence[getattr(dep, "evidence", "assumed").upper()]
+            seen_in = tuple(getattr(dep, "incidents", ()))
+            if dep.plane != plane or not self.couplings.admits(evidence, seen_in):
                 continue
             dp, _, ds = dep.on.rpartition("/")
             dp = dp or p
@@ -126,7 +139,10 @@ class _Builder:
             if where == GLOBAL and dspec.scope != GLOBAL and dspec.global_endpoint is None:
                 continue  # no global instance to depend on; the catalog check forbids this
             for dplane in dep.planes:
-                self.edge(nid, self.plane(dp, where, ds, dplane), hidden=True)
+                source = self.plane(dp, where, ds, dplane)
+                self.edge(nid, source, hidden=True, evidence=evidence)
+                if seen_in:
+                    self.seen_in[nid, source] = seen_in
         return nid
 
     def target(self, path: str) -> int:
@@ -244,7 +260,12 @@ class _Builder:
                 places, hidden = known.runs_on, True
             if places:
                 where = self.gate(f"{cname}#runs_on", [self.target(pl) for pl in places], 1)
-                self.edge(nid, where, hidden=hidden)
+                self.edge(
+                    nid,
+                    where,
+                    hidden=hidden,
+                    evidence=Evidence.DESIGN if hidden else Evidence.MODEL,
+                )
         elif comp.runs_on:
             self.edge(
                 nid, self.gate(f"{cname}#runs_on", [self.target(pl) for pl in comp.runs_on], 1)
@@ -281,6 +302,16 @@ class _Builder:
         delay = np.fromiter((e[2] for e in flat), dtype=np.float64, count=len(flat))
         hidden = np.fromiter((e[3] for e in flat), dtype=np.bool_, count=len(flat))
         ttl = np.fromiter((e[4] for e in flat), dtype=np.float64, count=len(flat))
+        evidence = np.fromiter((e[5] for e in flat), dtype=np.int8, count=len(flat))
+        incidents: dict[int, tuple[str, ...]] = {}
+        if self.seen_in:
+            pos = 0
+            for node, edges in enumerate(self.edges):
+                for e in edges:
+                    seen = self.seen_in.get((node, e[0]))
+                    if seen is not None:
+                        incidents[pos] = seen
+                    pos += 1
         client = ttl >= 0
         np.maximum(ttl, 0.0, out=ttl)
         kind = np.array(self.kinds, dtype=np.int8)
@@ -306,7 +337,7 @@ class _Builder:
         out_edges = order.astype(np.int32)
         # a DNS plane inside a component's placement breaks look-ups of it, not the component
         resolution = dns_plane[inputs] & (kind[owner] >= NodeKind.COMPONENT)
-        freeze(kind, k, indptr, inputs, ekind, delay, hidden, ttl, client, resolution)
+        freeze(kind, k, indptr, inputs, ekind, delay, hidden, ttl, client, resolution, evidence)
         freeze(out_indptr, outputs, out_edges)
         return Graph(
             model=self.model,
@@ -321,16 +352,25 @@ class _Builder:
             edge_ttl=ttl,
             edge_client=client,
             edge_resolution=resolution,
+            edge_evidence=evidence,
             out_indptr=out_indptr,
             outputs=outputs,
             out_edges=out_edges,
             index=self.index,
             business=tuple(self.model.business_services),
             placements=tuple(self.placements),
+            edge_incidents=incidents,
+            couplings=self.couplings,
         )
 
 
-def compile_model(model: Model, catalog: Catalog | None = None) -> Graph:
-    """Return the Graph of a validated model (catalog targets are created as they are used)."""
+def compile_model(
+    model: Model, catalog: Catalog | None = None, *, couplings: Couplings | None = None
+) -> Graph:
+    """Return the Graph of a validated model (catalog targets are created as they are used).
+
+    ``couplings`` chooses which catalog couplings that are not documented by design become
+    edges (default: all of them, each edge carrying its evidence).
+    """
     with bulk_allocation():
-        return _Builder(model, catalog or load_catalog()).build()
+        return _Builder(model, catalog or load_catalog(), couplings or Couplings()).build()

@@ -15,7 +15,7 @@ look-ups of the component, not the component itself.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import IntEnum
 
 import numpy as np
@@ -51,6 +51,24 @@ class NodeKind(IntEnum):
         return self not in (NodeKind.GATE, NodeKind.BUSINESS)
 
 
+class Evidence(IntEnum):
+    """What an edge rests on: the model's own text, or a catalog fact of some class."""
+
+    MODEL = 0
+    """Written in the model (a dependency, a deployment, a vendor's ``runs_on``)."""
+    DESIGN = 1
+    """Documented architecture (a whitepaper, the service's documentation)."""
+    OBSERVED = 2
+    """Seen in named incidents; see ``Graph.edge_incidents``."""
+    ASSUMED = 3
+    """Neither documented nor observed in a library incident."""
+
+    @property
+    def label(self) -> str:
+        """Return the class as the catalog spells it (``model`` for the model's own edges)."""
+        return self.name.lower()
+
+
 class EdgeKind(IntEnum):
     """How an input's state reaches the node."""
 
@@ -60,6 +78,29 @@ class EdgeKind(IntEnum):
 
 
 IntArray = npt.NDArray[np.int32]
+
+
+@dataclass(frozen=True)
+class Couplings:
+    """Which catalog couplings become edges, beyond those documented by design.
+
+    ``observed`` is ``"include"`` (every coupling seen in an incident, shown as its own class),
+    ``"exclude"`` (none), or an incident id: only those seen in that incident (a replay of it).
+    ``assumed`` says whether couplings without a source statement are included.
+    """
+
+    observed: str = "include"
+    assumed: bool = True
+
+    def admits(self, evidence: Evidence, incidents: tuple[str, ...]) -> bool:
+        """Return whether a catalog coupling of this evidence becomes an edge."""
+        if evidence is Evidence.OBSERVED:
+            if self.observed == "include":
+                return True
+            return self.observed != "exclude" and self.observed in incidents
+        if evidence is Evidence.ASSUMED:
+            return self.assumed
+        return True
 
 
 @dataclass(frozen=True)
@@ -108,6 +149,8 @@ class Graph:
     edge_ttl: npt.NDArray[np.float64]
     edge_client: npt.NDArray[np.bool_]
     edge_resolution: npt.NDArray[np.bool_]
+    edge_evidence: npt.NDArray[np.int8]
+    """An ``Evidence`` per edge."""
     out_indptr: IntArray
     outputs: IntArray
     out_edges: IntArray
@@ -119,6 +162,10 @@ class Graph:
     """Business service names; node of service ``s`` is ``index['bs:' + s]``."""
     placements: tuple[Placement, ...] = ()
     """Components served from more than one copy (failover and replica bookkeeping)."""
+    edge_incidents: dict[int, tuple[str, ...]] = field(default_factory=dict)
+    """Observed edges (by position in ``inputs``) -> the incidents they were seen in."""
+    couplings: Couplings = field(default_factory=lambda: Couplings())
+    """Which catalog couplings the graph was compiled with."""
 
     @property
     def size(self) -> int:
