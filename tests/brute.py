@@ -8,6 +8,7 @@ it on random small models.
 from __future__ import annotations
 
 from aftershock.catalog.load import Catalog
+from aftershock.graph.failover import failover_requirements
 from aftershock.model.spec import Component, Deploy, Model
 
 UP, DEGRADED, DOWN = 0, 1, 2
@@ -19,6 +20,7 @@ class Brute:
     def __init__(self, model: Model, catalog: Catalog) -> None:
         self.model = model
         self.catalog = catalog
+        self._memo: dict[tuple[frozenset[str], bool], tuple[dict[str, int], dict[str, int]]] = {}
 
     # -- catalog targets ---------------------------------------------------------------
     def _region_down(self, failed: set[str], provider: str, region: str) -> bool:
@@ -122,26 +124,35 @@ class Brute:
             return not self.plane_down(failed, p, r, compute, "data")
         return True
 
-    def placement_up(self, failed: set[str], comp: Component, states: dict[str, int]) -> bool:
+    def placement_up(
+        self, failed: set[str], name: str, comp: Component, states: dict[str, int], judge: bool
+    ) -> bool:
         sites = [self.site_up(failed, comp, d) for d in comp.deploy]
-        if comp.strategy == "active-passive" and comp.failover is not None:
-            f = comp.failover
-            for i, deploy in enumerate(comp.deploy[1:], start=1):
-                reqs_ok = all(not self.target_down(failed, t, states) for t in f.uses)
-                p, _, r = deploy.on.partition("/")
-                compute = self.catalog.providers[p].compute
-                if f.needs_new_capacity and compute and r != "global":
-                    reqs_ok = reqs_ok and not self.plane_down(failed, p, r, compute, "control")
-                sites[i] = sites[i] and reqs_ok
+        needs = failover_requirements(comp, self.catalog)
+        for i in range(1, len(comp.deploy)):
+            sites[i] = sites[i] and not any(
+                self.target_down(failed, t, states) or (judge and self.needs_itself(t, name))
+                for t in needs[i]
+            )
         sites += [self.site_up(failed, comp, Deploy(on=pl)) for pl in comp.replicas]
         return not sites or any(sites)
 
-    def component_state(self, failed: set[str], name: str, states: dict[str, int]) -> int:
+    def needs_itself(self, target: str, component: str) -> bool:
+        """Whether a failover requirement is DOWN whenever ``component`` is: then the failover
+        (which happens only while the component is DOWN) never completes. Judged on the model
+        with every failover possible and ``component`` alone failed."""
+        if target not in self.model.components:
+            return False
+        return self.evaluate({component}, judge=False)[0][target] == DOWN
+
+    def component_state(
+        self, failed: set[str], name: str, states: dict[str, int], judge: bool
+    ) -> int:
         comp = self.model.components[name]
         if name in failed:
             return DOWN
         worst = UP
-        if not self.placement_up(failed, comp, states):
+        if not self.placement_up(failed, name, comp, states, judge):
             worst = DOWN
         if comp.vendor is not None:
             if comp.vendor in failed:
@@ -160,14 +171,23 @@ class Brute:
             worst = max(worst, s)
         return worst
 
-    def evaluate(self, failed: set[str]) -> tuple[dict[str, int], dict[str, int]]:
-        """Return (component states, business service states) under ``failed``."""
+    def evaluate(
+        self, failed: set[str], *, judge: bool = True
+    ) -> tuple[dict[str, int], dict[str, int]]:
+        """Return (component states, business service states) under ``failed``; ``judge``
+        False skips judging requirements that need their own component (it runs on that)."""
+        key = (frozenset(failed), judge)
+        if key not in self._memo:
+            self._memo[key] = self._evaluate(failed, judge)
+        return self._memo[key]
+
+    def _evaluate(self, failed: set[str], judge: bool) -> tuple[dict[str, int], dict[str, int]]:
         states = dict.fromkeys(self.model.components, UP)
         changed = True
         while changed:
             changed = False
             for name in self.model.components:
-                new = self.component_state(failed, name, states)
+                new = self.component_state(failed, name, states, judge)
                 if new > states[name]:
                     states[name] = new
                     changed = True

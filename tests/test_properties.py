@@ -6,7 +6,7 @@ import itertools
 from typing import Any
 
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import aftershock
@@ -14,6 +14,44 @@ from aftershock.analysis.cutsets import cut_sets
 from aftershock.graph.core import Graph
 from brute import Brute
 from strategies import REGIONS, models
+
+# A failover whose requirement hard-depends on the component failing over: check said
+# DEGRADED, simulate DOWN, brute force UP (issue 10); now DOWN everywhere.
+LOOP: dict[str, Any] = {
+    "aftershock": 1,
+    "name": "random",
+    "business_services": {"bs0": {"entry": ["c0"], "cost_per_hour": 1000}},
+    "components": {
+        "c0": {
+            "kind": "service",
+            "deploy": [{"on": "aws/us-east-1", "zones": 1}, {"on": "aws/us-west-2", "zones": 1}],
+            "strategy": "active-passive",
+            "failover": {"detect": "1m", "uses": ["c1"]},
+        },
+        "c1": {"kind": "service", "deploy": {"on": "aws/us-west-2"}, "depends_on": ["c0"]},
+    },
+}
+# Found by the deep profile: a requirement that needs the component only softly.
+SOFT_REQUIREMENT: dict[str, Any] = {
+    "aftershock": 1,
+    "name": "random",
+    "business_services": {"bs0": {"entry": ["c0"], "cost_per_hour": 1000, "degraded_cost": 0.5}},
+    "components": {
+        "c0": {
+            "kind": "service",
+            "deploy": [{"on": "aws/us-east-1", "zones": 1}, {"on": "aws/us-west-2", "zones": 1}],
+            "strategy": "active-passive",
+            "failover": {"detect": "1m", "uses": ["aws/global/route53/control", "c1"]},
+            "planes": ["data"],
+        },
+        "c1": {
+            "kind": "datastore",
+            "uses": "aws/elasticache",
+            "deploy": [{"on": "aws/us-east-1", "zones": 1}],
+            "depends_on": [{"on": "c0", "soft": True}],
+        },
+    },
+}
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -24,6 +62,8 @@ def build(doc: dict[str, Any]) -> Graph:
 
 @SETTINGS
 @given(models())
+@example(LOOP)
+@example(SOFT_REQUIREMENT)
 def test_single_failures_equal_brute_force(doc: dict[str, Any]) -> None:
     graph = build(doc)
     brute = Brute(graph.model, aftershock.load_catalog())
@@ -38,6 +78,8 @@ def test_single_failures_equal_brute_force(doc: dict[str, Any]) -> None:
 
 @SETTINGS
 @given(models(max_components=4))
+@example(LOOP)
+@example(SOFT_REQUIREMENT)
 def test_cut_sets_equal_brute_force(doc: dict[str, Any]) -> None:
     graph = build(doc)
     brute = Brute(graph.model, aftershock.load_catalog())

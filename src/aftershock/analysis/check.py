@@ -9,7 +9,7 @@ from aftershock.allocation import bulk_allocation
 from aftershock.analysis.compact import CutSets, Names
 from aftershock.analysis.cutsets import cut_sets, gate_inputs
 from aftershock.analysis.dependencies import reaches
-from aftershock.analysis.findings import RANK, FindingBuilder, failover_needs, top_targets
+from aftershock.analysis.findings import RANK, FindingBuilder, top_targets
 from aftershock.analysis.grouping import Lister, first, total
 from aftershock.analysis.results import (
     GROUP_LIMIT,
@@ -26,6 +26,7 @@ from aftershock.analysis.routes import Routes
 from aftershock.analysis.single import single_failures
 from aftershock.catalog.load import Catalog, load_catalog
 from aftershock.graph.core import Graph, NodeKind
+from aftershock.graph.failover import all_requirements
 from aftershock.graph.propagate import arrays
 from aftershock.graph.scc import component_cycles
 from aftershock.graph.sharing import NodeSet
@@ -53,8 +54,7 @@ def _check(graph: Graph, order: int, catalog: Catalog) -> CheckResult:
     needs = {
         graph.index[t]
         for comp in model.components.values()
-        if comp.strategy == "active-passive" and comp.failover is not None
-        for t in failover_needs(comp, catalog)
+        for t in all_requirements(comp, catalog)
     }
     born = gate_inputs(graph) if order > 1 else set()
     singles = single_failures(graph, [*bnodes.values(), *needs, *born], explicit=True)

@@ -16,6 +16,7 @@ from aftershock.analysis.results import (
 )
 from aftershock.catalog.load import Catalog
 from aftershock.graph.core import Graph, NodeKind
+from aftershock.graph.failover import all_requirements, failover_settings
 from aftershock.model.duration import format_duration as fmt
 from aftershock.model.spec import Component, Deploy, Model
 
@@ -50,16 +51,10 @@ def top_targets(targets: list[str]) -> list[str]:
     return sorted(tops, key=lambda t: (t.count("/"), t))
 
 
-def failover_needs(comp: Component, catalog: Catalog) -> list[str]:
-    """Return the failure targets an active-passive component's failover itself needs."""
-    assert comp.failover is not None
-    needs = list(comp.failover.uses)
-    for deploy in comp.deploy[1:]:
-        provider, _, region = deploy.on.partition("/")
-        compute = catalog.providers[provider].compute
-        if comp.failover.needs_new_capacity and compute and region != "global":
-            needs.append(f"{provider}/{region}/{compute}/control")
-    return needs
+def _loop_names(graph: Graph, loop: Sequence[str]) -> list[str]:
+    """Return the components of a failover loop's chain (gates and placements left out)."""
+    kept = [n for n in loop if n in graph.model.components]
+    return kept or list(loop)
 
 
 _NOBODY = Names()
@@ -187,7 +182,7 @@ class FindingBuilder:
             users = self.users_of(name)
             for deploy in comp.deploy:
                 self._placement(name, comp, deploy, users)
-            if comp.strategy == "active-passive" and comp.failover is not None:
+            if comp.strategy == "active-passive":
                 self._failover(name, users)
             self._replication(name, users)
             self._vendor(name, users)
@@ -234,15 +229,29 @@ class FindingBuilder:
 
     def _failover(self, name: str, users: Sequence[str]) -> None:
         comp = self.model.components[name]
-        assert comp.failover is not None
-        failover = comp.failover
+        failover = failover_settings(comp)
+        assert failover is not None
         graph = self.graph
-        needs = failover_needs(comp, self.catalog)
+        self._loops(name, users)
+        self._mutual(name, users)
+        needs = all_requirements(comp, self.catalog)
         window = failover.detect + failover.switch + failover.dns_ttl
         primary = comp.deploy[0].on
         primary_node = graph.index.get(primary)
         if primary_node is not None and needs:
-            blocked = [t for t in needs if primary_node in self.down_sets.get(graph.index[t], ())]
+            me = graph.index[name]
+            looped = {
+                loop[0]
+                for plan in graph.placements
+                if plan.component == me
+                for loop in plan.loops
+                if loop
+            }
+            blocked = [
+                t
+                for t in needs
+                if t not in looped and primary_node in self.down_sets.get(graph.index[t], ())
+            ]
             if blocked:
                 self.add(
                     "failover-blocked",
@@ -277,6 +286,48 @@ class FindingBuilder:
                     [name],
                     [service],
                     "shorten detection or switching, or run active-active",
+                )
+
+    def _loops(self, name: str, users: Sequence[str]) -> None:
+        node = self.graph.index[name]
+        for plan in self.graph.placements:
+            if plan.component != node:
+                continue
+            for place, loop in zip(plan.places, plan.loops, strict=False):
+                if not loop:
+                    continue
+                chain = " -> ".join(_loop_names(self.graph, loop))
+                self.add(
+                    "failover-loop",
+                    "critical",
+                    f"{name}'s failover to {place} can never complete: it needs {loop[0]}, "
+                    f"which needs {name} itself ({chain}), and {name} is DOWN whenever it "
+                    "fails over",
+                    [name, place, loop[0]],
+                    users,
+                    f"take {name} off the failover's path: drop {loop[0]} from failover.uses, "
+                    f"or make {loop[0]}'s dependency on {name} soft",
+                )
+
+    def _mutual(self, name: str, users: Sequence[str]) -> None:
+        """Two failovers that each need the other component: fine while either primary serves,
+        stuck once both are lost, which the static view cannot show (graph/failover.py)."""
+        model = self.model
+        for other in all_requirements(model.components[name], self.catalog):
+            partner = model.components.get(other)
+            if partner is None or other <= name:
+                continue
+            if name in all_requirements(partner, self.catalog):
+                self.add(
+                    "failover-mutual",
+                    "high",
+                    f"{name}'s failover needs {other}, and {other}'s failover needs {name}: "
+                    "once both lose their primaries, neither failover can complete, although "
+                    "the check counts them as up",
+                    [name, other],
+                    sorted({*users, *self.users_of(other)}),
+                    f"let one of them fail over without the other (drop {other} from "
+                    f"{name}'s failover.uses, or {name} from {other}'s)",
                 )
 
     def _replication(self, name: str, users: Sequence[str]) -> None:

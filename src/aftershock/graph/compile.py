@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import cast
 
 import numpy as np
@@ -18,7 +19,8 @@ from aftershock.graph.core import (
     Placement,
     freeze,
 )
-from aftershock.model.spec import Component, Dependency, Deploy, Failover, Model
+from aftershock.graph.failover import LoopFinder, failover_requirements, failover_settings
+from aftershock.model.spec import Component, Dependency, Deploy, Model
 from aftershock.model.targets import GLOBAL
 
 DEFAULT_PLANES = ("data", "dns")
@@ -208,16 +210,11 @@ class _Builder:
         raw = [self.site(cname, comp, d) for d in comp.deploy]
         sites = list(raw)
         needs: list[tuple[int, ...]] = []
-        failover = None
-        if comp.strategy == "active-passive":
-            failover = comp.failover or Failover()
-            uses = [self.target(t) for t in failover.uses]
+        failover = failover_settings(comp)
+        if failover is not None:
+            wanted = failover_requirements(comp, self.catalog)
             for i, deploy in enumerate(comp.deploy):
-                reqs = list(uses)
-                p, _, r = deploy.on.partition("/")
-                compute = self.catalog.providers[p].compute
-                if failover.needs_new_capacity and compute is not None and r != GLOBAL:
-                    reqs.append(self.plane(p, r, compute, "control"))
+                reqs = [self.target(t) for t in wanted[i]]
                 needs.append(tuple(reqs))
                 if i and reqs:
                     sites[i] = self.gate(f"{cname}@{deploy.on}+failover", [raw[i], *reqs])
@@ -240,9 +237,34 @@ class _Builder:
                     replica_places=tuple(comp.replicas),
                     failover=failover,
                     lag=lag if mode == "async" else None,
+                    moves=tuple(sites[: len(raw)]),
                 )
             )
         return node
+
+    def judge_failovers(self) -> None:
+        """Drop every failover whose requirement is DOWN whenever its component is (see
+        graph/failover.py); judged on the graph with every failover possible, then applied."""
+        finder = LoopFinder(self.edges, self.ks)
+        component = int(NodeKind.COMPONENT)
+        found: dict[int, list[tuple[str, ...]]] = {}
+        for p, plan in enumerate(self.placements):
+            loops: list[tuple[str, ...]] = [() for _ in plan.needs]
+            for i, reqs in enumerate(plan.needs[1:], start=1):
+                for req in reqs:
+                    if self.kinds[req] != component:
+                        continue  # catalog targets and vendors never need a component
+                    loop = finder.loop(req, plan.component)
+                    if loop:
+                        loops[i] = tuple(self.names[n] for n in loop)
+                        break
+            if any(loops):
+                found[p] = loops
+        for p, loops in found.items():
+            plan = self.placements[p]
+            dropped = {plan.moves[i] for i, loop in enumerate(loops) if loop}
+            self.edges[plan.node] = [e for e in self.edges[plan.node] if e[0] not in dropped]
+            self.placements[p] = replace(plan, loops=tuple(loops))
 
     def component(self, cname: str, comp: Component) -> None:
         nid = self.index[cname]
@@ -285,6 +307,7 @@ class _Builder:
             self.node(cname, NodeKind.COMPONENT)
         for cname, comp in self.model.components.items():
             self.component(cname, comp)
+        self.judge_failovers()
         for sname, svc in self.model.business_services.items():
             bid = self.node("bs:" + sname, NodeKind.BUSINESS)
             for entry in svc.entry:

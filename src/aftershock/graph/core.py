@@ -124,6 +124,12 @@ class Placement:
     failover: Failover | None
     """The failover settings of an active-passive component; None when active-active."""
     lag: float | None
+    moves: tuple[int, ...] = ()
+    """Per deploy entry, the node that is up while traffic can move there (the site and its
+    requirements); ``moves[0]`` is the primary's site."""
+    loops: tuple[tuple[str, ...], ...] = ()
+    """Per deploy entry, empty, or the chain from a requirement back to this component: a
+    requirement that is DOWN whenever the component is, so the failover never completes."""
 
 
 @dataclass(frozen=True, eq=False)

@@ -151,6 +151,9 @@ class Failovers:
         S, names = self.settler.S, self.graph.names
         if S[m.plan.sites[i]] == DOWN:
             return f"{m.plan.places[i]} is DOWN"
+        loop = m.plan.loops[i] if i < len(m.plan.loops) else ()
+        if loop:
+            return f"it needs {loop[0]}, which needs {self._name(m.plan)} itself"
         for need in m.plan.needs[i] if i < len(m.plan.needs) else ():
             if S[need] == DOWN:
                 return f"it needs {names[need]}, which is DOWN"
