@@ -36,7 +36,7 @@ from aftershock.errors import (
     TargetError,
 )
 from aftershock.graph.compile import compile_model
-from aftershock.graph.core import EdgeKind, Graph, NodeKind, State
+from aftershock.graph.core import Couplings, EdgeKind, Evidence, Graph, NodeKind, State
 from aftershock.graph.propagate import Propagation, propagate
 from aftershock.model.duration import format_duration, parse_duration
 from aftershock.model.load import example_text, load_model, load_model_text
@@ -61,7 +61,9 @@ __all__ = [
     "Catalog",
     "CatalogError",
     "CheckResult",
+    "Couplings",
     "EdgeKind",
+    "Evidence",
     "ExplainResult",
     "Fault",
     "Finding",

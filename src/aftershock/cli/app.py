@@ -16,6 +16,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from aftershock import __version__
+from aftershock.cli.couplings import AssumedOption, Include, ObservedOption, couplings
 from aftershock.cli.output import EXIT_INTERNAL, EXIT_POLICY, bad_input, stderr, stdout, write
 from aftershock.errors import AftershockError, InputError
 
@@ -79,13 +80,15 @@ def check(
     force: Annotated[
         bool, typer.Option("--force", help="Overwrite --output if it exists.")
     ] = False,
+    observed: ObservedOption = Include.include,
+    assumed: AssumedOption = Include.include,
 ) -> None:
     """Find single points of failure, hidden dependencies and concentration in a model."""
     import aftershock as api
 
     try:
         policies = api.parse_policies(fail_on or [])
-        graph = api.compile_model(api.load_model(model))
+        graph = api.compile_model(api.load_model(model), couplings=couplings(observed, assumed))
         if explain is not None:
             explained = api.explain(graph, explain)
             _emit_explain(explained, fmt, output, force)

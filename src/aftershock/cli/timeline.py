@@ -11,6 +11,7 @@ import typer
 from rich.console import Console
 
 from aftershock.cli.app import Format, app
+from aftershock.cli.couplings import AssumedOption, Include, ObservedOption, couplings
 from aftershock.cli.output import bad_input, stdout, write
 from aftershock.errors import InputError, Problem, quoted
 
@@ -49,6 +50,8 @@ def simulate(
     fmt: Annotated[Format, FORMAT_OPT] = Format.terminal,
     output: Annotated[Path | None, OUTPUT_OPT] = None,
     force: Annotated[bool, FORCE_OPT] = False,
+    observed: ObservedOption = Include.include,
+    assumed: AssumedOption = Include.include,
 ) -> None:
     """Simulate timed failures: who goes down when, for how long, and what it costs."""
     import aftershock as api
@@ -64,7 +67,8 @@ def simulate(
             )
         loaded = api.load_model(model)
         plan = _scenario(loaded, fail, scenario, horizon)
-        result = api.simulate(api.compile_model(loaded), plan)
+        graph = api.compile_model(loaded, couplings=couplings(observed, assumed))
+        result = api.simulate(graph, plan)
     except InputError as error:
         bad_input(error)
     _emit(result, fmt, output, force)
@@ -237,6 +241,8 @@ def report(
         Path | None, typer.Option("--output", "-o", help="Write the report to a file.")
     ] = None,
     force: Annotated[bool, FORCE_OPT] = False,
+    observed: ObservedOption = Include.include,
+    assumed: AssumedOption = Include.include,
 ) -> None:
     """Write one self-contained report: verdicts, graph, timeline, concentration, findings."""
     import aftershock as api
@@ -250,7 +256,7 @@ def report(
                 )
             )
         loaded = api.load_model(model)
-        graph = api.compile_model(loaded)
+        graph = api.compile_model(loaded, couplings=couplings(observed, assumed))
         simulation = None
         if replay_id is not None:
             simulation = api.replay(

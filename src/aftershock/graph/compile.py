@@ -126,7 +126,7 @@ class _Builder:
         if home is not None and home != r:
             self.edge(nid, self.region(p, home), hidden=True, evidence=Evidence.DESIGN)
         for dep in spec.depends_on:
-            evidence = Evidence[getattr(dep, "evidence", "assumed").upper()]
+            evidence = Evidence[getattr(dep, "evidence", "design").upper()]
             seen_in = tuple(getattr(dep, "incidents", ()))
             if dep.plane != plane or not self.couplings.admits(evidence, seen_in):
                 continue

@@ -92,6 +92,26 @@ class Couplings:
     observed: str = "include"
     assumed: bool = True
 
+    @classmethod
+    def replaying(cls, incident: str) -> Couplings:
+        """Return the couplings of a replay: by design, and those seen in ``incident`` itself.
+
+        The record speaks for what it names; a coupling seen in another incident, or assumed,
+        is no evidence about this one.
+        """
+        return cls(observed=incident, assumed=False)
+
+    def describe(self) -> str:
+        """Return which couplings are included, in words."""
+        if self.observed == "include":
+            observed = "couplings observed in incidents"
+        elif self.observed == "exclude":
+            observed = "no observed couplings"
+        else:
+            observed = f"couplings observed in {self.observed} only"
+        assumed = "assumed couplings" if self.assumed else "no assumed couplings"
+        return f"documented (by design) couplings, {observed}, {assumed}"
+
     def admits(self, evidence: Evidence, incidents: tuple[str, ...]) -> bool:
         """Return whether a catalog coupling of this evidence becomes an edge."""
         if evidence is Evidence.OBSERVED:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from aftershock.catalog.incidents import Incident
-from aftershock.graph.core import State
+from aftershock.graph.compile import compile_model
+from aftershock.graph.core import Couplings, Graph, State
 from aftershock.sim.faults import Fault, Scenario
 
 TAIL = 3600.0
@@ -45,6 +46,19 @@ def incident_scenario(
         recorded=frozenset(event.target for event in incident.events),
     )
     return scenario, origin
+
+
+def incident_graph(graph: Graph, incident: Incident) -> Graph:
+    """Return ``graph`` compiled with the couplings a replay of ``incident`` may use.
+
+    The record speaks for what it names: a provider service it does not name is unaffected
+    unless a coupling documented by design, or one seen in this very incident, reaches it from
+    something it names. Couplings seen only in other incidents, and assumed ones, stay out.
+    """
+    couplings = Couplings.replaying(incident.id)
+    if graph.couplings == couplings:
+        return graph
+    return compile_model(graph.model, couplings=couplings)
 
 
 def incident_summary(incident: Incident, stretch: float | None = None) -> dict[str, object]:
